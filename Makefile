@@ -1,0 +1,93 @@
+# lua-sctp: build, install, test.
+#   make [LUA=5.4|5.3|5.1|luajit]      build build/$(LUA)/sctp/core.so
+#   make install PREFIX=/usr/local     (DESTDIR honoured)
+#   make test                          specs, natively or in a VM with SCTP
+#   make demo                          echo server + client over SCTP
+LUA ?= 5.4
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+# Lua version -> interpreter, pkg-config name, install directory version.
+ifeq ($(LUA),luajit)
+  LUA_BIN ?= luajit
+  LUA_PC ?= luajit
+  LUA_ABI := 5.1
+else
+  LUA_BIN ?= lua$(LUA)
+  LUA_PC ?= lua$(LUA)
+  LUA_ABI := $(LUA)
+endif
+
+# Headers: LUA_INCDIR=/path wins, else pkg-config.
+ifdef LUA_INCDIR
+  LUA_CFLAGS ?= -I$(LUA_INCDIR)
+else
+  LUA_CFLAGS ?= $(shell pkg-config --cflags $(LUA_PC) 2>/dev/null)
+endif
+LUA_SHARE := $(PREFIX)/share/lua/$(LUA_ABI)
+LUA_LIB := $(PREFIX)/lib/lua/$(LUA_ABI)
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+WARN := -Wall -Wextra -Werror -std=c99 -pedantic -Wno-overlength-strings
+comma := ,
+SANFLAGS := $(if $(SANITIZE),-fsanitize=address$(comma)undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+ALL_CFLAGS := $(CFLAGS) $(WARN) $(SANFLAGS) -fPIC -fvisibility=hidden $(LUA_CFLAGS)
+LDFLAGS ?=
+LIBS := -lsctp
+
+BUILD := build/$(LUA)
+SRCS := $(wildcard csrc/*.c)
+OBJS := $(patsubst csrc/%.c,$(BUILD)/obj/%.o,$(SRCS))
+HDRS := $(wildcard csrc/*.h)
+MODULE := $(BUILD)/sctp/core.so
+LUA_SRCS := lua/sctp.lua $(wildcard lua/sctp/*.lua)
+
+.PHONY: all install uninstall clean test test-all demo check-headers
+
+all: $(MODULE)
+
+$(BUILD)/obj/%.o: csrc/%.c $(HDRS) | check-headers
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(MODULE): $(OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) -shared $(SANFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LIBS)
+
+# A clear message instead of a wall of compiler errors when headers are missing.
+check-headers:
+	@if [ -z "$(LUA_CFLAGS)" ] && ! pkg-config --exists $(LUA_PC) 2>/dev/null; then \
+	  echo "lua-sctp: Lua $(LUA) headers not found (pkg-config $(LUA_PC))."; \
+	  echo "  install them: sudo apt-get install liblua$(LUA)-dev   (or set LUA_CFLAGS=-I/path)"; \
+	  exit 1; fi
+	@if [ ! -f /usr/include/netinet/sctp.h ] && ! echo '#include <netinet/sctp.h>' | $(CC) -E - >/dev/null 2>&1; then \
+	  echo "lua-sctp: <netinet/sctp.h> not found: sudo apt-get install libsctp-dev"; exit 1; fi
+
+install: $(MODULE)
+	install -d $(DESTDIR)$(LUA_SHARE)/sctp $(DESTDIR)$(LUA_LIB)/sctp
+	install -m 644 lua/sctp.lua $(DESTDIR)$(LUA_SHARE)/sctp.lua
+	install -m 644 $(wildcard lua/sctp/*.lua) $(DESTDIR)$(LUA_SHARE)/sctp/
+	install -m 755 $(MODULE) $(DESTDIR)$(LUA_LIB)/sctp/core.so
+
+uninstall:
+	rm -f $(DESTDIR)$(LUA_SHARE)/sctp.lua $(DESTDIR)$(LUA_LIB)/sctp/core.so
+	rm -rf $(DESTDIR)$(LUA_SHARE)/sctp
+
+clean:
+	rm -rf build
+
+# Runs the specs natively when the kernel has SCTP, else in a QEMU VM.
+# Both first install missing Debian packages (as root) or say which.
+test:
+	@LUA=$(LUA) tools/install-deps
+	@$(MAKE) --no-print-directory all
+	tools/run-tests --lua $(LUA)
+
+test-all:
+	@for v in 5.4 5.3 5.1 luajit; do $(MAKE) --no-print-directory LUA=$$v test || exit 1; done
+
+demo:
+	@LUA=$(LUA) tools/install-deps
+	@$(MAKE) --no-print-directory all
+	tools/run-demo --lua $(LUA)

@@ -1,0 +1,136 @@
+/* Argument and field readers whose errors name what is at fault
+ * ("sctp: recv: timeout: integer expected, got string"), plus the small
+ * compatibility shims for Lua 5.1/LuaJIT. */
+#include "lsctp.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#if LUA_VERSION_NUM < 502 && !defined(LSCTP_LUAJIT)
+void *lsctp_testudata(lua_State *L, int idx, const char *tname)
+{
+    void *p = lua_touserdata(L, idx);
+    if (p == NULL || !lua_getmetatable(L, idx))
+        return NULL;
+    luaL_getmetatable(L, tname);
+    if (!lua_rawequal(L, -1, -2))
+        p = NULL;
+    lua_pop(L, 2);
+    return p;
+}
+#endif
+
+#if LUA_VERSION_NUM < 503
+int lsctp_isinteger(lua_State *L, int idx)
+{
+    lua_Number n;
+    if (lua_type(L, idx) != LUA_TNUMBER)
+        return 0;
+    n = lua_tonumber(L, idx);
+    return n == (lua_Number)(lua_Integer)n;
+}
+#endif
+
+/* Reads an integer in [min, max] at idx; `what` names it in the error. */
+lua_Integer lsctp_checkint(lua_State *L, int idx, const char *what,
+                           lua_Integer min, lua_Integer max)
+{
+    lua_Integer v;
+    if (!lua_isinteger(L, idx)) {
+        if (lua_type(L, idx) == LUA_TNUMBER)
+            luaL_error(L, "%s: integer expected, got non-integer number", what);
+        luaL_error(L, "%s: integer expected, got %s", what, luaL_typename(L, idx));
+    }
+    v = lua_tointeger(L, idx);
+    if (v < min || v > max) {
+        char range[96];
+        snprintf(range, sizeof range, "%lld out of range [%lld, %lld]",
+                 (long long)v, (long long)min, (long long)max);
+        luaL_error(L, "%s: %s", what, range);
+    }
+    return v;
+}
+
+lua_Integer lsctp_optint(lua_State *L, int idx, const char *what,
+                         lua_Integer min, lua_Integer max, lua_Integer dflt)
+{
+    if (lua_isnoneornil(L, idx))
+        return dflt;
+    return lsctp_checkint(L, idx, what, min, max);
+}
+
+int lsctp_intfield(lua_State *L, int idx, const char *field, const char *what,
+                   lua_Integer min, lua_Integer max, lua_Integer *out)
+{
+    int found;
+    lua_getfield(L, idx, field);
+    found = !lua_isnil(L, -1);
+    if (found) {
+        lua_pushfstring(L, "%s: field '%s'", what, field);
+        *out = lsctp_checkint(L, -2, lua_tostring(L, -1), min, max);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    return found;
+}
+
+sctp_assoc_t lsctp_checkassoc(lua_State *L, int idx, const char *what)
+{
+    lua_Integer id;
+    if (lua_type(L, idx) == LUA_TTABLE) {
+        idx = lua_absindex(L, idx);
+        if (!lsctp_intfield(L, idx, "assoc_id", what, INT32_MIN, INT32_MAX, &id))
+            luaL_error(L, "%s: assoc table without field 'assoc_id'", what);
+        return (sctp_assoc_t)id;
+    }
+    if (lua_type(L, idx) != LUA_TNUMBER)
+        luaL_error(L, "%s: assoc table or integer assoc_id expected, got %s",
+                   what, luaL_typename(L, idx));
+    return (sctp_assoc_t)lsctp_checkint(L, idx, what, INT32_MIN, INT32_MAX);
+}
+
+unsigned lsctp_checkflags(lua_State *L, int idx, const lsctp_flagname *names,
+                          const char *what)
+{
+    unsigned bits = 0;
+    int i, n;
+    if (lua_isnoneornil(L, idx))
+        return 0;
+    if (lua_type(L, idx) != LUA_TTABLE)
+        luaL_error(L, "%s: array of flag names expected, got %s", what, luaL_typename(L, idx));
+    idx = lua_absindex(L, idx);
+    n = (int)lua_rawlen(L, idx);
+    for (i = 1; i <= n; i++) {
+        const lsctp_flagname *f;
+        const char *s;
+        lua_rawgeti(L, idx, i);
+        s = lua_tostring(L, -1);
+        if (lua_type(L, -1) != LUA_TSTRING)
+            luaL_error(L, "%s: flag name expected at [%d], got %s", what, i, luaL_typename(L, -1));
+        for (f = names; f->name && strcmp(f->name, s) != 0; f++)
+            ;
+        if (!f->name)
+            luaL_error(L, "%s: unknown flag '%s'", what, s);
+        bits |= f->value;
+        lua_pop(L, 1);
+    }
+    return bits;
+}
+
+void lsctp_pushflags(lua_State *L, unsigned bits, const lsctp_flagname *names)
+{
+    int n = 0;
+    lua_newtable(L);
+    for (; names->name; names++) {
+        if (names->value && (bits & names->value) == names->value) {
+            lua_pushstring(L, names->name);
+            lua_rawseti(L, -2, ++n);
+        }
+    }
+}
+
+void lsctp_setint(lua_State *L, const char *field, lua_Integer v)
+{
+    lua_pushinteger(L, v);
+    lua_setfield(L, -2, field);
+}

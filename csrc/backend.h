@@ -1,0 +1,45 @@
+/* The seam between the codecs/Lua glue and an SCTP implementation.
+ *
+ * Every call that reaches an SCTP stack goes through one of these functions,
+ * so a second backend (userland usrsctp) can sit beside backend_kernel.c
+ * without touching io.c, options.c, notify.c or the Lua layer.
+ *
+ * Conventions, POSIX style: a handle is an int; calls return -1 (or a
+ * negative ssize_t) and set errno on failure. Handles are non-blocking: a
+ * call that would block fails with EAGAIN (or EINPROGRESS for connectx), and
+ * the Lua layer waits on `pollfd(handle)` and retries.
+ */
+#ifndef LSCTP_BACKEND_H
+#define LSCTP_BACKEND_H
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/sctp.h>
+
+typedef struct lsctp_backend {
+    const char *name;
+    /* Non-blocking, close-on-exec SCTP socket; type SOCK_SEQPACKET or SOCK_STREAM. */
+    int (*socket)(int family, int type);
+    int (*close)(int h);
+    /* flags: SCTP_BINDX_ADD_ADDR or SCTP_BINDX_REM_ADDR */
+    int (*bindx)(int h, struct sockaddr *addrs, int count, int flags);
+    int (*connectx)(int h, struct sockaddr *addrs, int count, sctp_assoc_t *id);
+    int (*listen)(int h, int backlog);
+    int (*accept)(int h);
+    int (*shutdown)(int h, int how);
+    ssize_t (*sendmsg)(int h, const struct msghdr *msg, int flags);
+    ssize_t (*recvmsg)(int h, struct msghdr *msg, int flags);
+    int (*setsockopt)(int h, int level, int name, const void *val, socklen_t len);
+    int (*getsockopt)(int h, int level, int name, void *val, socklen_t *len);
+    /* Local (peer = 0) or peer (peer = 1) addresses; free with freeaddrs. */
+    int (*getaddrs)(int h, sctp_assoc_t id, int peer, struct sockaddr **addrs);
+    void (*freeaddrs)(struct sockaddr *addrs, int peer);
+    int (*peeloff)(int h, sctp_assoc_t id);
+    /* The descriptor an event loop polls for this handle. */
+    int (*pollfd)(int h);
+} lsctp_backend;
+
+extern const lsctp_backend lsctp_kernel_backend;
+
+#endif

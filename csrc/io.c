@@ -1,0 +1,387 @@
+/* send and recv: sendmsg with one SCTP_SNDRCV cmsg per message (as
+ * lksctp's sctp_send does), recvmsg with partial deliveries reassembled
+ * until MSG_EOR, and the sndrcvinfo codec. See sctp_sendmsg(3),
+ * sctp_recvmsg(3) and RFC 6458 section 5.3. */
+#include "lsctp.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+
+#define IOV_STACK 16
+#define RX_KEEP_MAX (4u << 20)   /* a buffer grown past this is freed after use */
+
+const lsctp_flagname lsctp_sinfo_flags[] = {
+    {"unordered", SCTP_UNORDERED},
+    {"addr_over", SCTP_ADDR_OVER},
+    {"abort", SCTP_ABORT},
+    {"eof", SCTP_EOF},
+    {"sendall", SCTP_SENDALL},
+    {"sack_immediately", SCTP_SACK_IMMEDIATELY},
+    {NULL, 0}};
+
+/* PR-SCTP policies ride in sinfo_flags (SCTP_PR_SET_POLICY), the value in
+ * sinfo_timetolive: the RFC 6458 section 5.3.2 layout Linux accepts. */
+static const char *const pr_policy_names[] = {"none", "ttl", "rtx", "prio", NULL};
+static const unsigned pr_policy_values[] = {SCTP_PR_SCTP_NONE, SCTP_PR_SCTP_TTL,
+                                            SCTP_PR_SCTP_RTX, SCTP_PR_SCTP_PRIO};
+
+void lsctp_pushsndrcvinfo(lua_State *L, const struct sctp_sndrcvinfo *info)
+{
+    unsigned policy = SCTP_PR_POLICY(info->sinfo_flags);
+    lua_createtable(L, 0, 10);
+    lsctp_setint(L, "stream", info->sinfo_stream);
+    lsctp_setint(L, "ssn", info->sinfo_ssn);
+    lsctp_pushflags(L, info->sinfo_flags, lsctp_sinfo_flags);
+    lua_setfield(L, -2, "flags");
+    lsctp_setint(L, "ppid", ntohl(info->sinfo_ppid));
+    lsctp_setint(L, "context", info->sinfo_context);
+    lsctp_setint(L, "timetolive", info->sinfo_timetolive);
+    lsctp_setint(L, "tsn", info->sinfo_tsn);
+    lsctp_setint(L, "cumtsn", info->sinfo_cumtsn);
+    lsctp_setint(L, "assoc_id", info->sinfo_assoc_id);
+    if (policy) {
+        size_t i;
+        for (i = 0; i < sizeof pr_policy_values / sizeof pr_policy_values[0]; i++)
+            if (pr_policy_values[i] == policy) {
+                lua_pushstring(L, pr_policy_names[i]);
+                lua_setfield(L, -2, "pr_policy");
+            }
+        lsctp_setint(L, "pr_value", info->sinfo_timetolive);
+    }
+}
+
+/* Reads a sndrcvinfo table over *info (fields not given keep their value).
+ * Unknown fields are errors: a typo must not silently send on stream 0. */
+void lsctp_checksndrcvinfo(lua_State *L, int idx, struct sctp_sndrcvinfo *info,
+                           const char *what)
+{
+    char field[64];
+    idx = lua_absindex(L, idx);
+    if (lua_type(L, idx) != LUA_TTABLE)
+        luaL_error(L, "%s: sndrcvinfo table expected, got %s", what, luaL_typename(L, idx));
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+        if (!k)
+            luaL_error(L, "%s: unexpected non-string key in sndrcvinfo", what);
+        snprintf(field, sizeof field, "%s: field '%s'", what, k);
+        if (strcmp(k, "stream") == 0)
+            info->sinfo_stream = (uint16_t)lsctp_checkint(L, -1, field, 0, 65535);
+        else if (strcmp(k, "ppid") == 0)
+            info->sinfo_ppid = htonl((uint32_t)lsctp_checkint(L, -1, field, 0, UINT32_MAX));
+        else if (strcmp(k, "context") == 0)
+            info->sinfo_context = (uint32_t)lsctp_checkint(L, -1, field, 0, UINT32_MAX);
+        else if (strcmp(k, "timetolive") == 0 || strcmp(k, "pr_value") == 0)
+            info->sinfo_timetolive = (uint32_t)lsctp_checkint(L, -1, field, 0, UINT32_MAX);
+        else if (strcmp(k, "assoc_id") == 0)
+            info->sinfo_assoc_id = (sctp_assoc_t)lsctp_checkint(L, -1, field, INT32_MIN, INT32_MAX);
+        else if (strcmp(k, "flags") == 0)
+            info->sinfo_flags = (uint16_t)(lsctp_checkflags(L, -1, lsctp_sinfo_flags, field)
+                                           | (info->sinfo_flags & SCTP_PR_SCTP_MASK));
+        else if (strcmp(k, "pr_policy") == 0) {
+            const char *p = lua_tostring(L, -1);
+            int i;
+            if (lua_type(L, -1) != LUA_TSTRING)
+                luaL_error(L, "%s: string expected, got %s", field, luaL_typename(L, -1));
+            for (i = 0; pr_policy_names[i] && strcmp(pr_policy_names[i], p) != 0; i++)
+                ;
+            if (!pr_policy_names[i])
+                luaL_error(L, "%s: unknown policy '%s' (ttl, rtx, prio or none)", field, p);
+            info->sinfo_flags = (uint16_t)((info->sinfo_flags & ~SCTP_PR_SCTP_MASK) | pr_policy_values[i]);
+        } else if (strcmp(k, "ssn") == 0 || strcmp(k, "tsn") == 0 || strcmp(k, "cumtsn") == 0)
+            (void)lsctp_checkint(L, -1, field, 0, UINT32_MAX);   /* receive-only: ignored */
+        else
+            luaL_error(L, "%s: unknown sndrcvinfo field '%s'", what, k);
+        lua_pop(L, 1);
+    }
+}
+
+/* Sends the string or array of strings at data_idx as one message. */
+static int send_message(lua_State *L, lsctp_socket *s, int data_idx,
+                        const struct sctp_sndrcvinfo *info, const char *what)
+{
+    struct iovec stack_iov[IOV_STACK], *iov = stack_iov;
+    union {
+        char buf[CMSG_SPACE(sizeof(struct sctp_sndrcvinfo))];
+        struct cmsghdr align;
+    } control;
+    struct msghdr msg;
+    struct cmsghdr *cmsg;
+    int i, n = 1;
+    ssize_t rc;
+
+    if (lua_type(L, data_idx) == LUA_TSTRING) {
+        size_t len;
+        iov[0].iov_base = (void *)lua_tolstring(L, data_idx, &len);
+        iov[0].iov_len = len;
+    } else if (lua_type(L, data_idx) == LUA_TTABLE) {
+        n = (int)lua_rawlen(L, data_idx);
+        if (n > IOV_MAX)
+            return luaL_error(L, "%s: at most %d strings, got %d", what, IOV_MAX, n);
+        if (n > IOV_STACK && !(iov = malloc(sizeof *iov * (size_t)n)))
+            return lsctp_pushfail(L, "enomem", "out of memory");
+        for (i = 0; i < n; i++) {
+            size_t len;
+            lua_rawgeti(L, data_idx, i + 1);
+            if (lua_type(L, -1) != LUA_TSTRING) {
+                if (iov != stack_iov)
+                    free(iov);
+                return luaL_error(L, "%s: string expected at [%d], got %s", what, i + 1,
+                                  luaL_typename(L, -1));
+            }
+            /* the string stays alive: it is referenced by the table */
+            iov[i].iov_base = (void *)lua_tolstring(L, -1, &len);
+            iov[i].iov_len = len;
+            lua_pop(L, 1);
+        }
+    } else {
+        return luaL_error(L, "%s: string or array of strings expected, got %s", what,
+                          luaL_typename(L, data_idx));
+    }
+
+    memset(&msg, 0, sizeof msg);
+    msg.msg_iov = iov;
+    msg.msg_iovlen = (size_t)n;
+    msg.msg_control = control.buf;
+    msg.msg_controllen = sizeof control.buf;
+    cmsg = CMSG_FIRSTHDR(&msg);
+    cmsg->cmsg_level = IPPROTO_SCTP;
+    cmsg->cmsg_type = SCTP_SNDRCV;
+    cmsg->cmsg_len = CMSG_LEN(sizeof *info);
+    memcpy(CMSG_DATA(cmsg), info, sizeof *info);
+
+    do
+        rc = s->be->sendmsg(s->fd, &msg, MSG_DONTWAIT);
+    while (rc < 0 && errno == EINTR);
+    if (iov != stack_iov)
+        free(iov);
+    if (rc < 0)
+        return lsctp_pusherrno(L, errno, "send");
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+/* send(sndrcvinfo, data) -> true | nil, "eagain" | nil, err, detail */
+static int l_send(lua_State *L)
+{
+    struct sctp_sndrcvinfo info;
+    lsctp_socket *s = lsctp_opensocket(L, 1);
+    if (!s)
+        return 3;
+    memset(&info, 0, sizeof info);
+    lsctp_checksndrcvinfo(L, 2, &info, "send: sndrcvinfo");
+    return send_message(L, s, 3, &info, "send: data");
+}
+
+/* send_assoc(assoc, stream, data): the association's default send
+ * parameters (sctp_default_send_param) with the stream replaced, as
+ * gen_sctp:send/4 does. */
+static int l_send_assoc(lua_State *L)
+{
+    struct sctp_sndrcvinfo info;
+    socklen_t len = sizeof info;
+    lsctp_socket *s = lsctp_opensocket(L, 1);
+    sctp_assoc_t id;
+    int stream;
+    if (!s)
+        return 3;
+    id = lsctp_checkassoc(L, 2, "send: assoc");
+    stream = (int)lsctp_checkint(L, 3, "send: stream", 0, 65535);
+    memset(&info, 0, sizeof info);
+    info.sinfo_assoc_id = id;
+    if (s->be->getsockopt(s->fd, IPPROTO_SCTP, SCTP_DEFAULT_SEND_PARAM, &info, &len) < 0) {
+        memset(&info, 0, sizeof info);   /* no defaults for this id: plain send */
+        info.sinfo_assoc_id = id;
+    }
+    info.sinfo_assoc_id = id;
+    info.sinfo_stream = (uint16_t)stream;
+    return send_message(L, s, 4, &info, "send: data");
+}
+
+/* Sends an empty message carrying one flag to an association: eof/abort. */
+static int send_flag(lua_State *L, unsigned flag, const char *what)
+{
+    struct sctp_sndrcvinfo info;
+    lsctp_socket *s = lsctp_opensocket(L, 1);
+    if (!s)
+        return 3;
+    memset(&info, 0, sizeof info);
+    info.sinfo_assoc_id = lsctp_checkassoc(L, 2, what);
+    info.sinfo_flags = (uint16_t)flag;
+    if (lua_isnoneornil(L, 3)) {
+        lua_pushliteral(L, "");
+        lua_replace(L, 3);
+    } else {
+        luaL_checkstring(L, 3);
+    }
+    return send_message(L, s, 3, &info, what);
+}
+
+static int l_eof(lua_State *L) { return send_flag(L, SCTP_EOF, "eof: assoc"); }
+static int l_abort(lua_State *L) { return send_flag(L, SCTP_ABORT, "abort: assoc"); }
+
+/* --- receive ------------------------------------------------------------ */
+
+static int rx_reserve(lsctp_rxstate *rx, size_t want)
+{
+    size_t cap;
+    char *buf;
+    if (rx->cap - rx->len >= want)
+        return 0;
+    cap = rx->cap ? rx->cap : want;
+    while (cap - rx->len < want)
+        cap *= 2;
+    if (!(buf = realloc(rx->buf, cap)))
+        return -1;
+    rx->buf = buf;
+    rx->cap = cap;
+    return 0;
+}
+
+/* Reads the SCTP_SNDRCV cmsg, checking every length the kernel gave. */
+static void rx_control(lsctp_rxstate *rx, struct msghdr *msg)
+{
+    struct cmsghdr *c;
+    for (c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
+        if (c->cmsg_level == IPPROTO_SCTP && c->cmsg_type == SCTP_SNDRCV
+            && c->cmsg_len >= CMSG_LEN(sizeof rx->info)) {
+            memcpy(&rx->info, CMSG_DATA(c), sizeof rx->info);
+            rx->have_info = 1;
+        }
+    }
+}
+
+static void push_list(lua_State *L, const char *p, size_t len)
+{
+    size_t i;
+    lua_createtable(L, len > INT_MAX ? INT_MAX : (int)len, 0);
+    for (i = 0; i < len; i++) {
+        lua_pushinteger(L, (unsigned char)p[i]);
+        lua_rawseti(L, -2, (int)i + 1);
+    }
+}
+
+/* Pushes from_ip, from_port, ancdata, data for the complete message. */
+static int rx_deliver(lua_State *L, lsctp_socket *s)
+{
+    lsctp_rxstate *rx = &s->rx;
+    const struct sockaddr *sa = (const struct sockaddr *)&rx->from;
+    lsctp_puship(L, sa, rx->fromlen);   /* checks fromlen against the family */
+    if (lua_isnil(L, -1)) {
+        /* no address (e.g. an event without association): the wildcard */
+        lua_pop(L, 1);
+        lua_pushstring(L, s->family == AF_INET6 ? "::" : "0.0.0.0");
+        lua_pushinteger(L, 0);
+    } else {
+        lua_pushinteger(L, ntohs(((const struct sockaddr_in *)sa)->sin_port));
+    }
+    if (rx->notification) {
+        lua_createtable(L, 0, 0);
+        lsctp_pushnotification(L, rx->buf, rx->len);
+    } else {
+        lua_createtable(L, rx->have_info, 0);
+        if (rx->have_info) {
+            lsctp_pushsndrcvinfo(L, &rx->info);
+            lua_rawseti(L, -2, 1);
+        }
+        if (s->list_mode)
+            push_list(L, rx->buf, rx->len);
+        else
+            lua_pushlstring(L, rx->buf, rx->len);
+    }
+    rx->len = 0;
+    rx->notification = rx->have_info = 0;
+    if (rx->cap > RX_KEEP_MAX) {
+        free(rx->buf);
+        rx->buf = NULL;
+        rx->cap = 0;
+    }
+    return 4;
+}
+
+/* recv() -> from_ip, from_port, ancdata, data | nil, "eagain" | nil, err, detail.
+ * Loops over partial deliveries until MSG_EOR; if the rest has not arrived
+ * yet, what was read stays in s->rx for the next call. */
+static int l_recv(lua_State *L)
+{
+    union {
+        char buf[CMSG_SPACE(sizeof(struct sctp_sndrcvinfo)) + CMSG_SPACE(64)];
+        struct cmsghdr align;
+    } control;
+    lsctp_socket *s = lsctp_opensocket(L, 1);
+    lsctp_rxstate *rx;
+    if (!s)
+        return 3;
+    rx = &s->rx;
+    for (;;) {
+        struct msghdr msg;
+        struct iovec iov;
+        ssize_t n;
+        if (rx_reserve(rx, rx->chunk ? rx->chunk : 65536) < 0)
+            return lsctp_pushfail(L, "enomem", "recv: out of memory for the message buffer");
+        memset(&msg, 0, sizeof msg);
+        iov.iov_base = rx->buf + rx->len;
+        iov.iov_len = rx->cap - rx->len;
+        msg.msg_name = &rx->from;
+        msg.msg_namelen = sizeof rx->from;
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = control.buf;
+        msg.msg_controllen = sizeof control.buf;
+        n = s->be->recvmsg(s->fd, &msg, MSG_DONTWAIT);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK)
+                return lsctp_pushfail(L, "eagain", "recv: no complete message yet");
+            return lsctp_pusherrno(L, errno, "recv");
+        }
+        if (n == 0 && rx->len == 0 && !(msg.msg_flags & (MSG_EOR | MSG_NOTIFICATION)))
+            return lsctp_pushfail(L, "closed", "recv: the peer closed the association");
+        rx->fromlen = msg.msg_namelen <= sizeof rx->from ? msg.msg_namelen : 0;
+        if (msg.msg_flags & MSG_NOTIFICATION)
+            rx->notification = 1;
+        if (msg.msg_controllen > 0)
+            rx_control(rx, &msg);
+        rx->len += (size_t)n;
+        if (msg.msg_flags & MSG_EOR)
+            return rx_deliver(L, s);
+    }
+}
+
+/* setmode("binary"|"list") and setbuffer(bytes): receive-side settings */
+static int l_setmode(lua_State *L)
+{
+    static const char *const modes[] = {"binary", "list", NULL};
+    lsctp_socket *s = lsctp_checksocket(L, 1);
+    s->list_mode = luaL_checkoption(L, 2, NULL, modes);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+static int l_setbuffer(lua_State *L)
+{
+    lsctp_socket *s = lsctp_checksocket(L, 1);
+    s->rx.chunk = (size_t)lsctp_checkint(L, 2, "buffer", 256, 1 << 30);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+static const luaL_Reg io_methods[] = {
+    {"send", l_send},
+    {"send_assoc", l_send_assoc},
+    {"eof", l_eof},
+    {"abort", l_abort},
+    {"recv", l_recv},
+    {"setmode", l_setmode},
+    {"setbuffer", l_setbuffer},
+    {NULL, NULL}};
+
+void lsctp_io_open(lua_State *L)
+{
+    luaL_setfuncs(L, io_methods, 0);
+}

@@ -1,0 +1,142 @@
+/* Shared declarations of the sctp.core C module.
+ *
+ * One file per concern: socket.c (lifecycle, bind, listen, connect),
+ * io.c (send/recv and ancillary data), notify.c (event decoding),
+ * options.c (socket option codec), addr.c (addresses), errnames.c
+ * (errno names), backend_kernel.c (the only file that calls the kernel).
+ * Everything is static or prefixed lsctp_; only luaopen_sctp_core is exported.
+ */
+#ifndef LSCTP_H
+#define LSCTP_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/sctp.h>
+
+#include <lua.h>
+#include <lauxlib.h>
+#include <luaconf.h>
+#ifdef LUA_LJDIR   /* only LuaJIT's luaconf.h defines it */
+#define LSCTP_LUAJIT 1
+#endif
+
+#include "backend.h"
+
+#define LSCTP_SOCKET_MT "sctp.socket"
+
+#ifdef __GNUC__
+#define LSCTP_API __attribute__((visibility("default")))
+#else
+#define LSCTP_API
+#endif
+
+/* --- Lua 5.1 / LuaJIT compatibility: the few 5.2+ calls the core uses ------ */
+#if LUA_VERSION_NUM < 502
+#define lua_rawlen(L, i) lua_objlen((L), (i))
+#define lua_absindex(L, i) \
+    ((i) > 0 || (i) <= LUA_REGISTRYINDEX ? (i) : lua_gettop(L) + (i) + 1)
+#ifndef LSCTP_LUAJIT   /* LuaJIT 2.1 has these three already */
+#define luaL_setfuncs(L, l, n) luaL_register((L), NULL, (l))
+#define luaL_newlib(L, l) (lua_newtable(L), luaL_register((L), NULL, (l)))
+void *lsctp_testudata(lua_State *L, int idx, const char *tname);
+#define luaL_testudata lsctp_testudata
+#endif
+#endif
+#if LUA_VERSION_NUM < 503
+int lsctp_isinteger(lua_State *L, int idx);
+#define lua_isinteger lsctp_isinteger
+#endif
+
+/* --- The socket userdata ------------------------------------------------ */
+
+/* A message being reassembled from partial deliveries (recvmsg without
+ * MSG_EOR); it lives here between calls when the rest has not arrived yet. */
+typedef struct lsctp_rxstate {
+    char *buf;              /* reused between messages: no per-message malloc */
+    size_t cap, len;
+    size_t chunk;           /* bytes asked of each recvmsg (option buffer) */
+    int notification;       /* MSG_NOTIFICATION seen on this message */
+    int have_info;          /* sndrcvinfo cmsg seen */
+    struct sctp_sndrcvinfo info;
+    struct sockaddr_storage from;
+    socklen_t fromlen;
+} lsctp_rxstate;
+
+typedef struct lsctp_socket {
+    int fd;                 /* -1 once closed */
+    int family;             /* AF_INET or AF_INET6 */
+    int type;               /* SOCK_SEQPACKET (one-to-many) or SOCK_STREAM */
+    int list_mode;          /* deliver data as arrays of bytes (mode "list") */
+    const lsctp_backend *be;
+    lsctp_rxstate rx;
+} lsctp_socket;
+
+lsctp_socket *lsctp_checksocket(lua_State *L, int idx);
+/* Returns the socket or NULL after pushing nil, "closed", detail (3 values). */
+lsctp_socket *lsctp_opensocket(lua_State *L, int idx);
+lsctp_socket *lsctp_newsocket(lua_State *L, int fd, int family, int type);
+
+/* --- Errors --------------------------------------------------------------- */
+const char *lsctp_errname(int err);
+int lsctp_pusherrno(lua_State *L, int err, const char *context);
+int lsctp_pushfail(lua_State *L, const char *name, const char *detail);
+int lsctp_pushfailf(lua_State *L, const char *name, const char *fmt, ...);
+#define LSCTP_CLOSED(L) lsctp_pushfail((L), "closed", "socket is closed")
+
+/* --- Argument helpers: errors name the function and the argument/field ---- */
+lua_Integer lsctp_checkint(lua_State *L, int idx, const char *what,
+                           lua_Integer min, lua_Integer max);
+lua_Integer lsctp_optint(lua_State *L, int idx, const char *what,
+                         lua_Integer min, lua_Integer max, lua_Integer dflt);
+/* Reads integer field `field` of the table at idx (nil leaves *out alone). */
+int lsctp_intfield(lua_State *L, int idx, const char *field, const char *what,
+                   lua_Integer min, lua_Integer max, lua_Integer *out);
+/* An assoc argument: an integer id or a table with integer field assoc_id. */
+sctp_assoc_t lsctp_checkassoc(lua_State *L, int idx, const char *what);
+/* A set of named bits (array of strings) from a name table. */
+typedef struct { const char *name; unsigned value; } lsctp_flagname;
+unsigned lsctp_checkflags(lua_State *L, int idx, const lsctp_flagname *names,
+                          const char *what);
+void lsctp_pushflags(lua_State *L, unsigned bits, const lsctp_flagname *names);
+void lsctp_setint(lua_State *L, const char *field, lua_Integer v);
+
+/* --- Addresses ---------------------------------------------------------- */
+typedef struct lsctp_addrlist {
+    struct sockaddr_storage *addrs;  /* malloc'd */
+    int count;
+    size_t packed_len;               /* bytes of the packed form */
+    char *packed;                    /* sockaddrs back to back, for bindx/connectx */
+} lsctp_addrlist;
+
+/* Resolves one address string or an array of them, all with `port`.
+ * On failure pushes nil, err, detail and returns 3; else 0. */
+int lsctp_addrlist_get(lua_State *L, int idx, int port, int family,
+                       lsctp_addrlist *out, const char *what);
+void lsctp_addrlist_free(lsctp_addrlist *l);
+/* Pushes {ip, port}; pushes nil when the length is too short or the family
+ * unknown. */
+void lsctp_pushsockaddr(lua_State *L, const struct sockaddr *sa, socklen_t len);
+/* Pushes the ip string only. */
+void lsctp_puship(lua_State *L, const struct sockaddr *sa, socklen_t len);
+
+/* --- Decoders ------------------------------------------------------------ */
+void lsctp_pushsndrcvinfo(lua_State *L, const struct sctp_sndrcvinfo *info);
+void lsctp_checksndrcvinfo(lua_State *L, int idx, struct sctp_sndrcvinfo *info,
+                           const char *what);
+extern const lsctp_flagname lsctp_sinfo_flags[];
+/* Pushes an event table for a notification of `len` bytes. */
+void lsctp_pushnotification(lua_State *L, const char *buf, size_t len);
+void lsctp_notify_open(lua_State *L);
+
+/* --- Method groups, each registered into the methods table at -1 -------- */
+void lsctp_io_open(lua_State *L);
+void lsctp_options_open(lua_State *L);
+
+#endif

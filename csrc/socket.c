@@ -1,0 +1,327 @@
+/* Socket lifecycle: open, close (also __gc/__close), bind, listen, connect,
+ * accept, peeloff, local/peer names, plus the poll/clock helpers the Lua
+ * layer waits with, and the module entry point.
+ *
+ * Every method is non-blocking and returns to Lua with nil, "eagain" when
+ * the kernel would block; the Lua layer (lua/sctp.lua) owns waiting. */
+#include "lsctp.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define METHOD_CHECK_OPEN(L, s)                                                \
+    lsctp_socket *s = lsctp_opensocket(L, 1);                                  \
+    if (!s)                                                                    \
+        return 3
+
+lsctp_socket *lsctp_checksocket(lua_State *L, int idx)
+{
+    return (lsctp_socket *)luaL_checkudata(L, idx, LSCTP_SOCKET_MT);
+}
+
+lsctp_socket *lsctp_opensocket(lua_State *L, int idx)
+{
+    lsctp_socket *s = lsctp_checksocket(L, idx);
+    if (s->fd < 0) {
+        LSCTP_CLOSED(L);
+        return NULL;
+    }
+    return s;
+}
+
+lsctp_socket *lsctp_newsocket(lua_State *L, int fd, int family, int type)
+{
+    lsctp_socket *s = (lsctp_socket *)lua_newuserdata(L, sizeof *s);
+    memset(s, 0, sizeof *s);
+    s->fd = fd;
+    s->family = family;
+    s->type = type;
+    s->be = &lsctp_kernel_backend;
+    s->rx.chunk = 65536;
+    luaL_getmetatable(L, LSCTP_SOCKET_MT);
+    lua_setmetatable(L, -2);
+    return s;
+}
+
+static const char *const family_names[] = {"inet", "inet6", NULL};
+static const int family_values[] = {AF_INET, AF_INET6};
+static const char *const type_names[] = {"seqpacket", "stream", NULL};
+static const int type_values[] = {SOCK_SEQPACKET, SOCK_STREAM};
+
+/* core.socket([family [, type]]) -> sock | nil, err, detail */
+static int l_socket(lua_State *L)
+{
+    int family = family_values[luaL_checkoption(L, 1, "inet", family_names)];
+    int type = type_values[luaL_checkoption(L, 2, "seqpacket", type_names)];
+    int fd = lsctp_kernel_backend.socket(family, type);
+    if (fd < 0) {
+        int err = errno;
+        if (err == EPROTONOSUPPORT || err == ESOCKTNOSUPPORT)
+            return lsctp_pushfailf(L, "eprotonosupport",
+                "SCTP is not available in this kernel (socket: %s); load the "
+                "sctp module (modprobe sctp) or run in a VM, see README",
+                strerror(err));
+        return lsctp_pusherrno(L, err, "socket");
+    }
+    lsctp_newsocket(L, fd, family, type);
+    return 1;
+}
+
+/* close(): true; safe twice. Shared by close, __gc and __close. */
+static int l_close(lua_State *L)
+{
+    lsctp_socket *s = lsctp_checksocket(L, 1);
+    if (s->fd >= 0) {
+        s->be->close(s->fd);
+        s->fd = -1;
+    }
+    free(s->rx.buf);
+    memset(&s->rx, 0, sizeof s->rx);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+static int l_tostring(lua_State *L)
+{
+    lsctp_socket *s = lsctp_checksocket(L, 1);
+    if (s->fd < 0)
+        lua_pushliteral(L, "sctp.socket (closed)");
+    else
+        lua_pushfstring(L, "sctp.socket (fd %d, %s, %s)", s->fd,
+                        s->family == AF_INET6 ? "inet6" : "inet",
+                        s->type == SOCK_STREAM ? "stream" : "seqpacket");
+    return 1;
+}
+
+static int l_getfd(lua_State *L)
+{
+    lsctp_socket *s = lsctp_checksocket(L, 1);
+    lua_pushinteger(L, s->fd < 0 ? -1 : s->be->pollfd(s->fd));
+    return 1;
+}
+
+static int l_isclosed(lua_State *L)
+{
+    lua_pushboolean(L, lsctp_checksocket(L, 1)->fd < 0);
+    return 1;
+}
+
+static int l_info(lua_State *L)
+{
+    lsctp_socket *s = lsctp_checksocket(L, 1);
+    lua_pushstring(L, s->family == AF_INET6 ? "inet6" : "inet");
+    lua_pushstring(L, s->type == SOCK_STREAM ? "stream" : "seqpacket");
+    return 2;
+}
+
+/* bindx(addrs, port, "add"|"remove") -> true | nil, err, detail */
+static int l_bindx(lua_State *L)
+{
+    static const char *const ops[] = {"add", "remove", NULL};
+    lsctp_addrlist al;
+    int port, op, rc;
+    METHOD_CHECK_OPEN(L, s);
+    port = (int)lsctp_optint(L, 3, "bindx: port", 0, 65535, 0);
+    op = luaL_checkoption(L, 4, "add", ops);
+    if ((rc = lsctp_addrlist_get(L, 2, port, s->family, &al, "bindx: addrs")))
+        return rc;
+    rc = s->be->bindx(s->fd, (struct sockaddr *)al.packed, al.count,
+                      op == 0 ? SCTP_BINDX_ADD_ADDR : SCTP_BINDX_REM_ADDR);
+    lsctp_addrlist_free(&al);
+    if (rc < 0)
+        return lsctp_pusherrno(L, errno, op == 0 ? "bind" : "bindx remove");
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+/* listen(backlog) -> true; backlog 0 stops a one-to-many socket listening. */
+static int l_listen(lua_State *L)
+{
+    int backlog;
+    METHOD_CHECK_OPEN(L, s);
+    backlog = (int)lsctp_checkint(L, 2, "listen: backlog", 0, 65535);
+    if (s->be->listen(s->fd, backlog) < 0)
+        return lsctp_pusherrno(L, errno, "listen");
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+/* connectx(addrs, port) -> assoc_id | nil, err, detail. Never waits: the
+ * association comes up (or fails) later, reported by an assoc_change event. */
+static int l_connectx(lua_State *L)
+{
+    lsctp_addrlist al;
+    sctp_assoc_t id = 0;
+    int port, rc, err;
+    METHOD_CHECK_OPEN(L, s);
+    port = (int)lsctp_checkint(L, 3, "connect: port", 1, 65535);
+    if ((rc = lsctp_addrlist_get(L, 2, port, s->family, &al, "connect: addr")))
+        return rc;
+    rc = s->be->connectx(s->fd, (struct sockaddr *)al.packed, al.count, &id);
+    err = errno;
+    lsctp_addrlist_free(&al);
+    if (rc < 0 && err != EINPROGRESS)
+        return lsctp_pusherrno(L, err, "connect");
+    lua_pushinteger(L, id);
+    return 1;
+}
+
+/* accept() -> new sock | nil, "eagain" | nil, err, detail */
+static int l_accept(lua_State *L)
+{
+    int fd;
+    METHOD_CHECK_OPEN(L, s);
+    fd = s->be->accept(s->fd);
+    if (fd < 0)
+        return lsctp_pusherrno(L, errno, "accept");
+    lsctp_newsocket(L, fd, s->family, SOCK_STREAM)->list_mode = s->list_mode;
+    return 1;
+}
+
+/* peeloff(assoc) -> new one-to-one sock */
+static int l_peeloff(lua_State *L)
+{
+    sctp_assoc_t id;
+    int fd;
+    METHOD_CHECK_OPEN(L, s);
+    id = lsctp_checkassoc(L, 2, "peeloff: assoc");
+    fd = s->be->peeloff(s->fd, id);
+    if (fd < 0)
+        return lsctp_pusherrno(L, errno, "peeloff");
+    lsctp_newsocket(L, fd, s->family, SOCK_STREAM)->list_mode = s->list_mode;
+    return 1;
+}
+
+/* shutdown("r"|"w"|"rw") for one-to-one sockets */
+static int l_shutdown(lua_State *L)
+{
+    static const char *const hows[] = {"r", "w", "rw", NULL};
+    static const int howv[] = {SHUT_RD, SHUT_WR, SHUT_RDWR};
+    int how;
+    METHOD_CHECK_OPEN(L, s);
+    how = howv[luaL_checkoption(L, 2, "w", hows)];
+    if (s->be->shutdown(s->fd, how) < 0)
+        return lsctp_pusherrno(L, errno, "shutdown");
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+static int push_names(lua_State *L, int peer)
+{
+    struct sockaddr *addrs = NULL;
+    sctp_assoc_t id = 0;
+    int i, n;
+    size_t off = 0;
+    METHOD_CHECK_OPEN(L, s);
+    if (!lua_isnoneornil(L, 2))
+        id = lsctp_checkassoc(L, 2, peer ? "peernames: assoc" : "socknames: assoc");
+    n = s->be->getaddrs(s->fd, id, peer, &addrs);
+    if (n < 0)
+        return lsctp_pusherrno(L, errno, peer ? "peernames" : "socknames");
+    lua_createtable(L, n, 0);
+    for (i = 0; i < n; i++) {
+        /* the packed list mixes sockaddr_in and sockaddr_in6 */
+        const struct sockaddr *sa = (const struct sockaddr *)((const char *)addrs + off);
+        socklen_t len = sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+                                                  : sizeof(struct sockaddr_in);
+        if (sa->sa_family != AF_INET && sa->sa_family != AF_INET6)
+            break;
+        lsctp_pushsockaddr(L, sa, len);
+        lua_rawseti(L, -2, i + 1);
+        off += len;
+    }
+    if (n > 0)
+        s->be->freeaddrs(addrs, peer);
+    return 1;
+}
+
+static int l_socknames(lua_State *L) { return push_names(L, 0); }
+static int l_peernames(lua_State *L) { return push_names(L, 1); }
+
+/* core.poll(fd, events, timeout_ms) -> true (ready) | false (timed out)
+ * | nil, err, detail. events: "r", "w" or "rw". The timeout is finite: the
+ * Lua layer loops for an infinite wait, so C never blocks forever. */
+static int l_poll(lua_State *L)
+{
+    struct pollfd p;
+    const char *ev = luaL_checkstring(L, 2);
+    int timeout = (int)lsctp_checkint(L, 3, "poll: timeout", 0, 86400000);
+    int rc;
+    p.fd = (int)lsctp_checkint(L, 1, "poll: fd", 0, INT32_MAX);
+    p.events = (short)((strchr(ev, 'r') ? POLLIN : 0) | (strchr(ev, 'w') ? POLLOUT : 0));
+    p.revents = 0;
+    rc = poll(&p, 1, timeout);
+    if (rc < 0) {
+        if (errno == EINTR) {
+            lua_pushboolean(L, 0);   /* the caller re-checks its deadline */
+            return 1;
+        }
+        return lsctp_pusherrno(L, errno, "poll");
+    }
+    lua_pushboolean(L, rc > 0);
+    return 1;
+}
+
+/* core.gettime() -> monotonic seconds (float) */
+static int l_gettime(lua_State *L)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    lua_pushnumber(L, (lua_Number)ts.tv_sec + (lua_Number)ts.tv_nsec / 1e9);
+    return 1;
+}
+
+/* core.strerror(name) is not needed: errno names are stable strings. */
+
+static const luaL_Reg socket_methods[] = {
+    {"close", l_close},
+    {"getfd", l_getfd},
+    {"isclosed", l_isclosed},
+    {"info", l_info},
+    {"bindx", l_bindx},
+    {"listen", l_listen},
+    {"connectx", l_connectx},
+    {"accept", l_accept},
+    {"peeloff", l_peeloff},
+    {"shutdown", l_shutdown},
+    {"socknames", l_socknames},
+    {"peernames", l_peernames},
+    {NULL, NULL}};
+
+static const luaL_Reg module_functions[] = {
+    {"socket", l_socket},
+    {"poll", l_poll},
+    {"gettime", l_gettime},
+    {NULL, NULL}};
+
+LSCTP_API int luaopen_sctp_core(lua_State *L)
+{
+    /* metatable: __index is the methods table, which the Lua layer
+     * interposes (wraps with waiting) at load time */
+    luaL_newmetatable(L, LSCTP_SOCKET_MT);
+    lua_pushcfunction(L, l_close);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, l_close);
+    lua_setfield(L, -2, "__close");
+    lua_pushcfunction(L, l_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_newtable(L);
+    luaL_setfuncs(L, socket_methods, 0);
+    lsctp_io_open(L);
+    lsctp_options_open(L);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, -3, "__index");
+
+    luaL_newlib(L, module_functions);
+    lua_insert(L, -2);
+    lua_setfield(L, -2, "methods");
+    lua_insert(L, -2);
+    lua_setfield(L, -2, "metatable");
+    lua_pushstring(L, lsctp_kernel_backend.name);
+    lua_setfield(L, -2, "backend");
+    lsctp_notify_open(L);
+    return 1;
+}

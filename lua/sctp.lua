@@ -1,0 +1,508 @@
+--- SCTP sockets for Lua, shaped like Erlang/OTP's gen_sctp.
+--
+-- The C core (`sctp.core`) makes the system calls and converts data; it never
+-- blocks. This layer adds gen_sctp semantics: waiting with timeouts, connect
+-- that waits for `comm_up`, options handled in Lua (`mode`, `buffer`,
+-- `non_block_send`), argument checks that name the argument at fault.
+-- Its methods are interposed on the C socket's method table, so a socket is
+-- the C userdata itself.
+--
+-- The contract is docs/API.md (from shared/API.md); see README.md.
+-- @module sctp
+local core = require "sctp.core"
+local wait = require "sctp.wait"
+
+local type, pairs, ipairs, select, error, tostring, setmetatable =
+      type, pairs, ipairs, select, error, tostring, setmetatable
+local debug = debug
+local floor = math.floor
+
+local M = {
+  _VERSION = "lua-sctp 0.1.0",
+  version = "0.1.0",
+  backend = core.backend,
+  gettime = core.gettime,
+}
+
+local methods = core.methods
+
+-- The raw (non-blocking) C methods, before interposition.
+local raw = {}
+for name, fn in pairs(methods) do raw[name] = fn end
+local raw_recv, raw_send, raw_send_assoc, isclosed =
+      raw.recv, raw.send, raw.send_assoc, raw.isclosed
+
+-- Per-socket Lua state, collected with the socket.
+local state = setmetatable({}, {__mode = "k"})
+
+local function newstate(sock)
+  local s = {mode = "binary", buffer = 65536, non_block_send = false,
+             assoc_events = true, qhead = 1, qtail = 0, queue = {}}
+  state[sock] = s
+  return s
+end
+
+local function getstate(sock)
+  return state[sock] or newstate(sock)
+end
+
+---------------------------------------------------------------------------
+-- Argument checks: programmer errors raise, naming function and argument.
+
+-- The level of the first caller outside this library, so that the error
+-- message points at the user's line.
+local this_source = debug.getinfo(1, "S").source
+local wait_source = debug.getinfo(wait.wait, "S").source
+local function user_level()
+  local level = 3
+  while true do
+    local info = debug.getinfo(level, "S")
+    if not info then return 0 end
+    if info.source ~= this_source and info.source ~= wait_source and info.what ~= "C" then
+      return level - 1
+    end
+    level = level + 1
+  end
+end
+
+local function raise(msg)
+  error(msg, user_level())
+end
+
+local function argerror(fn, arg, expected, value)
+  raise(("sctp: %s: bad argument '%s' (%s expected, got %s)")
+        :format(fn, arg, expected, type(value)))
+end
+
+local function is_integer(v)
+  return type(v) == "number" and v == floor(v) and v >= -2^53 and v <= 2^53
+end
+
+local function check_timeout(fn, t)
+  if t ~= nil and (type(t) ~= "number" or t < 0 or t ~= t) then
+    argerror(fn, "timeout", "milliseconds >= 0 or nil", t)
+  end
+end
+
+local function check_port(fn, p, min)
+  if not is_integer(p) or p < (min or 0) or p > 65535 then
+    argerror(fn, "port", ("integer %d..65535"):format(min or 0), p)
+  end
+end
+
+---------------------------------------------------------------------------
+-- Options: a few are policy and live here; the rest go to the C codec.
+
+local core_options = {}
+for _, name in ipairs(methods.optnames()) do core_options[name] = true end
+methods.optnames = nil
+
+local lua_options = {
+  mode = {
+    set = function(sock, v)
+      if v ~= "binary" and v ~= "list" then
+        raise("sctp: setopts: mode: \"binary\" or \"list\" expected, got " .. tostring(v))
+      end
+      raw.setmode(sock, v)
+      getstate(sock).mode = v
+      return true
+    end,
+    get = function(sock) return getstate(sock).mode end,
+  },
+  buffer = {
+    set = function(sock, v)
+      if not is_integer(v) or v < 256 or v > 2^30 then
+        raise("sctp: setopts: buffer: integer 256..2^30 expected, got " .. tostring(v))
+      end
+      raw.setbuffer(sock, v)
+      getstate(sock).buffer = v
+      return true
+    end,
+    get = function(sock) return getstate(sock).buffer end,
+  },
+  non_block_send = {
+    set = function(sock, v)
+      if type(v) ~= "boolean" then
+        raise("sctp: setopts: non_block_send: boolean expected, got " .. type(v))
+      end
+      getstate(sock).non_block_send = v
+      return true
+    end,
+    get = function(sock) return getstate(sock).non_block_send end,
+  },
+}
+
+-- Options open() takes that are not socket options.
+local open_only = {ip = true, ifaddr = true, port = true, family = true, type = true}
+
+local function check_option_names(fn, opts, extra)
+  for name in pairs(opts) do
+    if not (lua_options[name] or core_options[name] or (extra and extra[name])) then
+      raise(("sctp: %s: unknown option '%s'"):format(fn, tostring(name)))
+    end
+  end
+end
+
+local function set_one(sock, name, value)
+  local lua_opt = lua_options[name]
+  if lua_opt then return lua_opt.set(sock, value) end
+  local ok, err, detail = raw.setopt(sock, name, value)
+  if ok and name == "sctp_events" and value.association_event ~= nil then
+    getstate(sock).assoc_events = value.association_event
+  end
+  return ok, err, detail
+end
+
+-- `skip` names options not to apply (open's own keys).
+local function apply_options(sock, opts, skip)
+  for name, value in pairs(opts) do
+    if not (skip and skip[name]) then
+      local ok, err, detail = set_one(sock, name, value)
+      if not ok then return nil, err, detail end
+    end
+  end
+  return true
+end
+
+--- Sets socket options: `true` or `nil, err, detail`.
+function methods.setopts(sock, opts)
+  if type(opts) ~= "table" then argerror("setopts", "opts", "table", opts) end
+  if isclosed(sock) then return nil, "closed", "socket is closed" end
+  check_option_names("setopts", opts)
+  return apply_options(sock, opts)
+end
+
+local function get_one(sock, name, arg)
+  if not (lua_options[name] or core_options[name]) then
+    raise(("sctp: getopts: unknown option '%s'"):format(tostring(name)))
+  end
+  if lua_options[name] then return lua_options[name].get(sock) end
+  return raw.getopt(sock, name, arg)
+end
+
+--- Reads options: a table name -> value, or `nil, err, detail`. Options
+-- that take an argument are given as hash entries (`sctp_status = {assoc_id = id}`).
+function methods.getopts(sock, names)
+  if type(names) ~= "table" then argerror("getopts", "names", "table", names) end
+  if isclosed(sock) then return nil, "closed", "socket is closed" end
+  local out = {}
+  for key, value in pairs(names) do
+    local name, arg = key, value
+    if type(key) == "number" then name, arg = value, nil end
+    if type(name) ~= "string" then argerror("getopts", "names", "option names", name) end
+    local v, err, detail = get_one(sock, name, arg)
+    if v == nil then return nil, err, detail end
+    out[name] = v
+  end
+  return out
+end
+
+---------------------------------------------------------------------------
+-- Receiving.
+
+-- Messages read by connect() while it waited for its own comm_up.
+local function enqueue(s, a, b, c, d)
+  s.qtail = s.qtail + 1
+  s.queue[s.qtail] = {a, b, c, d}
+end
+
+local function dequeue(s)
+  local h = s.qhead
+  local m = s.queue[h]
+  s.queue[h] = nil
+  s.qhead = h + 1
+  return m[1], m[2], m[3], m[4]
+end
+
+-- Waits for and reads the next message from the kernel (not the queue).
+local function recv_kernel(sock, deadline)
+  while true do
+    local a, b, c, d = raw_recv(sock)
+    if a or b ~= "eagain" then return a, b, c, d end
+    local ok, err, detail = wait.wait(sock, "r", deadline, "recv")
+    if not ok then return nil, err, detail end
+  end
+end
+
+--- Receives one whole message or event:
+-- `from_ip, from_port, ancdata, data` or `nil, err, detail`.
+function methods.recv(sock, timeout)
+  check_timeout("recv", timeout)
+  local s = state[sock]
+  if s and s.qhead <= s.qtail and not isclosed(sock) then return dequeue(s) end
+  local a, b, c, d = raw_recv(sock)
+  if a or b ~= "eagain" then return a, b, c, d end
+  if timeout == 0 then return nil, "timeout", "recv: no message waiting" end
+  return recv_kernel(sock, wait.deadline(timeout))
+end
+
+---------------------------------------------------------------------------
+-- Sending.
+
+local function send_wait(sock, fn, a, b, c)
+  local ok, err, detail = fn(sock, a, b, c)
+  if ok or err ~= "eagain" or getstate(sock).non_block_send then
+    return ok, err, detail
+  end
+  repeat
+    local waited, werr, wdetail = wait.wait(sock, "w", nil, "send")
+    if not waited then return nil, werr, wdetail end
+    ok, err, detail = fn(sock, a, b, c)
+  until ok or err ~= "eagain"
+  return ok, err, detail
+end
+
+--- `send(sndrcvinfo, data)` or `send(assoc, stream, data)`: `true` or
+-- `nil, err, detail`. Waits while the send buffer is full unless the
+-- socket has `non_block_send`.
+function methods.send(sock, ...)
+  local n = select("#", ...)
+  local a, b, c = ...
+  if n >= 3 then
+    if type(a) ~= "table" and not is_integer(a) then argerror("send", "assoc", "assoc table or assoc_id", a) end
+    if not is_integer(b) then argerror("send", "stream", "integer", b) end
+    if type(c) ~= "string" and type(c) ~= "table" then argerror("send", "data", "string or array of strings", c) end
+    return send_wait(sock, raw_send_assoc, a, b, c)
+  end
+  if type(a) ~= "table" then argerror("send", "sndrcvinfo", "table", a) end
+  if type(b) ~= "string" and type(b) ~= "table" then argerror("send", "data", "string or array of strings", b) end
+  return send_wait(sock, raw_send, a, b)
+end
+
+local function check_assoc(fn, assoc)
+  if type(assoc) == "table" then
+    if not is_integer(assoc.assoc_id) then argerror(fn, "assoc", "table with integer assoc_id", assoc.assoc_id) end
+  elseif not is_integer(assoc) then
+    argerror(fn, "assoc", "assoc table or assoc_id", assoc)
+  end
+end
+
+--- Graceful shutdown of one association (SCTP_EOF): `true`.
+function methods.eof(sock, assoc)
+  check_assoc("eof", assoc)
+  return send_wait(sock, raw.eof, assoc)
+end
+
+--- Abortive termination of one association (SCTP_ABORT), with an optional
+-- reason carried in the ABORT chunk: `true`.
+function methods.abort(sock, assoc, reason)
+  check_assoc("abort", assoc)
+  if reason ~= nil and type(reason) ~= "string" then argerror("abort", "reason", "string or nil", reason) end
+  return send_wait(sock, raw.abort, assoc, reason)
+end
+
+---------------------------------------------------------------------------
+-- Associations.
+
+local function check_addrs(fn, name, addrs, many)
+  local t = type(addrs)
+  if t == "string" then return end
+  if t == "table" and (many or #addrs == 2) then return end
+  argerror(fn, name, many and "address or array of addresses" or "address", addrs)
+end
+
+local function parse_connect_args(fn, sock, addr, port, opts, timeout)
+  check_addrs(fn, "addr", addr, fn == "connectx_init")
+  check_port(fn, port, 1)
+  if type(opts) == "number" and timeout == nil then opts, timeout = nil, opts end
+  if opts ~= nil and type(opts) ~= "table" then argerror(fn, "opts", "table or nil", opts) end
+  check_timeout(fn, timeout)
+  if opts then
+    check_option_names(fn, opts)
+    return apply_options(sock, opts)
+  end
+  return true
+end
+
+-- Starts an association; returns its id or nil, err, detail.
+local function start_assoc(fn, sock, addr, port, opts, timeout)
+  local ok, err, detail = parse_connect_args(fn, sock, addr, port, opts, timeout)
+  if not ok then return nil, err, detail end
+  return raw.connectx(sock, addr, port)
+end
+
+local failed_states = {cant_assoc = true, comm_lost = true, shutdown_comp = true}
+
+--- Connects and waits for the association: the `assoc_change` event with
+-- state `comm_up`, or `nil, err, detail` ("econnrefused" when the peer
+-- refuses, "timeout"). Messages of other associations that arrive meanwhile
+-- are kept for later `recv`s, in order.
+function methods.connect(sock, addr, port, opts, timeout)
+  if type(opts) == "number" and timeout == nil then opts, timeout = nil, opts end
+  local id, err, detail = start_assoc("connect", sock, addr, port, opts, timeout)
+  if not id then return nil, err, detail end
+  local s = getstate(sock)
+  if not s.assoc_events then
+    return nil, "einval", "connect: needs sctp_events.association_event on (or use connect_init)"
+  end
+  local deadline = wait.deadline(timeout)
+  while true do
+    local a, b, c, d = recv_kernel(sock, deadline)
+    if not a then
+      if b == "timeout" then
+        raw.abort(sock, id)   -- do not leave a half-open association behind
+        return nil, "timeout", "connect: no association within " .. tostring(timeout) .. " ms"
+      end
+      return nil, b, c
+    end
+    if type(d) == "table" and d.event == "assoc_change" and d.assoc_id == id then
+      if d.state == "comm_up" then return d end
+      if failed_states[d.state] then
+        return nil, "econnrefused",
+          ("connect: association to %s port %d failed (%s, error %d)")
+            :format(type(addr) == "table" and tostring(addr[1]) or addr, port, d.state, d.error or 0)
+      end
+    else
+      enqueue(s, a, b, c, d)
+    end
+  end
+end
+
+--- Starts an association without waiting: `true`; its `comm_up` (or
+-- `cant_assoc`) arrives as an event from `recv`.
+function methods.connect_init(sock, addr, port, opts, timeout)
+  local id, err, detail = start_assoc("connect_init", sock, addr, port, opts, timeout)
+  if not id then return nil, err, detail end
+  return true
+end
+
+--- Like connect_init to a multi-homed peer given as an array of
+-- addresses; returns the new assoc_id.
+function methods.connectx_init(sock, addrs, port, opts, timeout)
+  return start_assoc("connectx_init", sock, addrs, port, opts, timeout)
+end
+
+--- `listen(true|false)` on a one-to-many socket, `listen(backlog)` on a
+-- one-to-one socket: `true`.
+function methods.listen(sock, flag)
+  local backlog
+  if flag == true then backlog = 128
+  elseif flag == false then backlog = 0
+  elseif is_integer(flag) and flag >= 0 and flag <= 65535 then backlog = flag
+  else argerror("listen", "flag", "boolean or backlog integer", flag) end
+  return raw.listen(sock, backlog)
+end
+
+--- Adds or removes local addresses (`sctp_bindx`): `true`.
+function methods.bindx(sock, addrs, op)
+  check_addrs("bindx", "addrs", addrs, true)
+  if op ~= "add" and op ~= "remove" then argerror("bindx", "op", '"add" or "remove"', op) end
+  if isclosed(sock) then return nil, "closed", "socket is closed" end
+  local port = 0
+  local names = raw.socknames(sock)
+  if names and names[1] then port = names[1][2] end
+  return raw.bindx(sock, addrs, port, op)
+end
+
+local function check_optional_assoc(fn, assoc)
+  if assoc ~= nil then check_assoc(fn, assoc) end
+end
+
+function methods.socknames(sock, assoc)
+  check_optional_assoc("socknames", assoc)
+  return raw.socknames(sock, assoc)
+end
+
+function methods.peernames(sock, assoc)
+  check_optional_assoc("peernames", assoc)
+  return raw.peernames(sock, assoc)
+end
+
+--- Closes the socket and all its associations: `true`; twice is fine.
+function methods.close(sock)
+  state[sock] = nil
+  return raw.close(sock)
+end
+
+function methods.setwaiter(sock, fn)
+  if fn ~= nil and type(fn) ~= "function" then argerror("setwaiter", "fn", "function or nil", fn) end
+  wait.setwaiter(sock, fn)
+  return true
+end
+
+-- Raw C entry points that are not part of the public API.
+methods.connectx, methods.send_assoc, methods.setmode, methods.setbuffer = nil, nil, nil, nil
+methods.getopt, methods.setopt, methods.bindx_raw = nil, nil, nil
+
+---------------------------------------------------------------------------
+-- Module functions.
+
+local default_events = {
+  data_io_event = true, association_event = true, address_event = true,
+  send_failure_event = true, peer_error_event = true, shutdown_event = true,
+  partial_delivery_event = true, adaptation_layer_event = false,
+}
+
+--- Opens a socket: `sctp.open([port] [, opts])` -> `sock` or `nil, err, detail`.
+function M.open(port, opts)
+  if type(port) == "table" and opts == nil then port, opts = nil, port end
+  if port ~= nil then check_port("open", port) end
+  if opts ~= nil and type(opts) ~= "table" then argerror("open", "opts", "table or nil", opts) end
+  opts = opts or {}
+  check_option_names("open", opts, open_only)
+  local family = opts.family or "inet"
+  if family ~= "inet" and family ~= "inet6" then argerror("open", "family", '"inet" or "inet6"', family) end
+  local stype = opts.type or "seqpacket"
+  if stype ~= "seqpacket" and stype ~= "stream" then argerror("open", "type", '"seqpacket" or "stream"', stype) end
+  if opts.port ~= nil then check_port("open", opts.port) end
+  local ip = opts.ip or opts.ifaddr or "any"
+  check_addrs("open", "ip", ip, true)
+
+  local sock, err, detail = core.socket(family, stype)
+  if not sock then return nil, err, detail end
+  newstate(sock)
+  local ok
+  ok, err, detail = raw.setopt(sock, "sctp_events", default_events)
+  if ok then ok, err, detail = apply_options(sock, opts, open_only) end
+  if ok then ok, err, detail = raw.bindx(sock, ip, opts.port or port or 0, "add") end
+  if not ok then
+    raw.close(sock)
+    return nil, err, detail
+  end
+  return sock
+end
+
+-- SCTP error cause codes (RFC 9260 section 3.3.10, RFC 5061, RFC 4895).
+local cause_strings = {
+  [1] = "Invalid Stream Identifier",
+  [2] = "Missing Mandatory Parameter",
+  [3] = "Stale Cookie Error",
+  [4] = "Out of Resource",
+  [5] = "Unresolvable Address",
+  [6] = "Unrecognized Chunk Type",
+  [7] = "Invalid Mandatory Parameter",
+  [8] = "Unrecognized Parameters",
+  [9] = "No User Data",
+  [10] = "Cookie Received While Shutting Down",
+  [11] = "Restart of an Association with New Addresses",
+  [12] = "User Initiated Abort",
+  [13] = "Protocol Violation",
+  [0xA0] = "Request to Delete Last Remaining IP Address",
+  [0xA1] = "Operation Refused Due to Resource Shortage",
+  [0xA2] = "Request to Delete Source IP Address",
+  [0xA3] = "Association Aborted Due to Illegal ASCONF-ACK",
+  [0xA4] = "Request Refused - No Authorization",
+  [0x105] = "Unsupported HMAC Identifier",
+}
+
+--- Like gen_sctp:error_string/1: 0 -> "ok", a known SCTP error cause code
+-- -> its description, anything else -> nil.
+function M.error_string(n)
+  if not is_integer(n) then argerror("error_string", "n", "integer", n) end
+  if n == 0 then return "ok" end
+  return cause_strings[n]
+end
+
+--- True when a received `data` value is an event table.
+function M.is_event(v)
+  return type(v) == "table" and type(v.event) == "string"
+end
+
+--- Replaces how every socket waits (see sctp.wait); nil restores poll().
+function M.setwaiter(fn)
+  if fn ~= nil and type(fn) ~= "function" then argerror("setwaiter", "fn", "function or nil", fn) end
+  wait.setdefault(fn)
+  return true
+end
+
+return M

@@ -1,0 +1,41 @@
+-- luarocks make rockspec/lua-sctp-scm-1.rockspec   (from the repository root)
+rockspec_format = "3.0"
+package = "lua-sctp"
+version = "scm-1"
+source = {
+  url = "git+file:///dev/null",   -- built from a checkout with `luarocks make`
+}
+description = {
+  summary = "Linux kernel SCTP sockets for Lua, shaped like Erlang/OTP gen_sctp",
+  detailed = [[
+    One-to-many and one-to-one SCTP sockets, every gen_sctp option and event,
+    sctp_send/sctp_sendx, blocking or coroutine-friendly waiting.
+  ]],
+  license = "MIT",
+  labels = {"sctp", "networking", "telecom"},
+}
+dependencies = {
+  "lua >= 5.1, < 5.5",
+}
+external_dependencies = {
+  SCTP = {                 -- Debian: libsctp-dev
+    header = "netinet/sctp.h",
+    library = "sctp",
+  },
+}
+build = {
+  type = "builtin",
+  modules = {
+    ["sctp"] = "lua/sctp.lua",
+    ["sctp.wait"] = "lua/sctp/wait.lua",
+    ["sctp.core"] = {
+      sources = {
+        "csrc/addr.c", "csrc/args.c", "csrc/backend_kernel.c", "csrc/errnames.c",
+        "csrc/io.c", "csrc/notify.c", "csrc/options.c", "csrc/socket.c",
+      },
+      libraries = {"sctp"},
+      incdirs = {"$(SCTP_INCDIR)"},
+      libdirs = {"$(SCTP_LIBDIR)"},
+    },
+  },
+}

@@ -1,0 +1,335 @@
+-- spec/helper.lua: shared helpers for the lua-sctp specs.
+--
+-- Loaded by the specs with `local H = require "helper"` (busted runs with
+-- lpath "./lua/?.lua;./lua/?/init.lua;./spec/?.lua").
+--
+-- Rules the helpers follow, so a broken module fails a spec instead of hanging
+-- the suite:
+--   * every wait has a timeout (H.TIMEOUT ms unless told otherwise);
+--   * every socket made here is remembered, and H.cleanup() (to be used as
+--     `after_each(H.cleanup)`) closes them all, even when a test failed.
+--
+-- Linux may report `paddr_change` events (e.g. `addr_confirmed`, error 2) at
+-- any time after `comm_up`; the helpers that look for a particular message
+-- skip them.
+--
+-- Valid Lua 5.1 / LuaJIT / 5.4 code: no goto, no `//`, no `<close>`.
+
+local sctp = require "sctp"
+local luassert = require "luassert"
+
+local H = {}
+
+H.sctp = sctp
+H.TIMEOUT = 5000          -- ms: the longest any single wait in a spec may take
+H.LOCAL = "127.0.0.1"     -- IPv4 loopback
+H.LOCAL6 = "::1"          -- IPv6 loopback
+H.MiB = 1024 * 1024
+
+-------------------------------------------------------------------------------
+-- Printing values in failure messages
+-------------------------------------------------------------------------------
+
+local function show(v, depth)
+  depth = depth or 0
+  local t = type(v)
+  if t == "string" then
+    if #v > 60 then
+      return string.format("%q", v:sub(1, 60)) .. "..(" .. #v .. " bytes)"
+    end
+    return string.format("%q", v)
+  elseif t ~= "table" then
+    return tostring(v)
+  elseif depth > 3 then
+    return "{...}"
+  end
+  local parts, n = {}, #v
+  for i = 1, n do
+    parts[#parts + 1] = show(v[i], depth + 1)
+  end
+  local keys = {}
+  for k in pairs(v) do
+    if not (type(k) == "number" and k >= 1 and k <= n and k % 1 == 0) then
+      keys[#keys + 1] = k
+    end
+  end
+  table.sort(keys, function(a, b) return tostring(a) < tostring(b) end)
+  for _, k in ipairs(keys) do
+    parts[#parts + 1] = tostring(k) .. " = " .. show(v[k], depth + 1)
+  end
+  return "{" .. table.concat(parts, ", ") .. "}"
+end
+H.show = show
+
+-------------------------------------------------------------------------------
+-- Small utilities
+-------------------------------------------------------------------------------
+
+-- Monotonic time in seconds (float), from the core.
+function H.now()
+  if type(sctp.gettime) ~= "function" then
+    error("sctp.gettime() is missing: the specs need a monotonic clock in seconds", 2)
+  end
+  return sctp.gettime()
+end
+
+-- Whole milliseconds left until `deadline` (a H.now() value), never negative.
+function H.ms_left(deadline)
+  local ms = math.floor((deadline - H.now()) * 1000 + 0.5)
+  if ms < 0 then ms = 0 end
+  return ms
+end
+
+-- {n = count, ...}: keeps trailing nils
+function H.pack(...)
+  return { n = select("#", ...), ... }
+end
+
+function H.copy(t)
+  local c = {}
+  if t then
+    for k, v in pairs(t) do c[k] = v end
+  end
+  return c
+end
+
+-- true when array `list` holds `value`
+function H.has(list, value)
+  if type(list) ~= "table" then return false end
+  for i = 1, #list do
+    if list[i] == value then return true end
+  end
+  return false
+end
+
+-- Calls that must succeed: `H.must(sock:connect(...))` returns the results,
+-- or raises a readable error built from `nil, err, detail`.
+function H.must(ok, err, detail, ...)
+  if ok == nil or ok == false then
+    error(string.format("expected success, got %s, %s, %s",
+      tostring(ok), show(err), show(detail)), 2)
+  end
+  return ok, err, detail, ...
+end
+
+-- Checks a failure result `nil, err, detail`. `expected` is the expected err
+-- name (or nil to accept any). `want_detail` requires `detail` to be a
+-- non-empty string (the contract gives one for errno failures).
+-- Returns err, detail.
+function H.fails(expected, want_detail, ...)
+  local v, err, detail = ...
+  luassert(v == nil, "expected nil, err, detail; got " .. show(v) ..
+    ", " .. show(err) .. ", " .. show(detail))
+  luassert(type(err) == "string", "err must be a string, got " .. show(err))
+  luassert(err == err:lower(), "err must be lower case, got " .. show(err))
+  if expected ~= nil then
+    luassert(err == expected, "expected err " .. show(expected) .. ", got " ..
+      show(err) .. " (detail " .. show(detail) .. ")")
+  end
+  if want_detail then
+    luassert(type(detail) == "string" and #detail > 0,
+      "detail must be a non-empty string, got " .. show(detail))
+  end
+  return err, detail
+end
+
+-- Calls fn (no arguments) and requires it to raise a Lua error whose message
+-- contains at least one of the given words (case-insensitive, whole words:
+-- "ip" does not match "pipe", "assoc" does not match "assoc_id").
+-- Returns the message.
+function H.raises(fn, ...)
+  local words = { ... }
+  local r = H.pack(pcall(fn))
+  if r[1] then
+    local shown = {}
+    for i = 2, r.n do shown[#shown + 1] = show(r[i]) end
+    error("expected a Lua error, but the call returned (" ..
+      table.concat(shown, ", ") .. ")", 2)
+  end
+  local msg = tostring(r[2])
+  -- match the message itself, not the "file:line:" position in front of it
+  local low = msg:gsub("^[^\n:]*:%d+: ", ""):lower()
+  for i = 1, #words do
+    local escaped = words[i]:lower():gsub("[%^%$%(%)%%%.%[%]%*%+%-%?]", "%%%0")
+    if low:find("%f[%w_]" .. escaped .. "%f[^%w_]") then return msg end
+  end
+  error(string.format("error message %q names none of: %s", msg,
+    table.concat(words, ", ")), 2)
+end
+
+-------------------------------------------------------------------------------
+-- Opening sockets (all tracked for H.cleanup)
+-------------------------------------------------------------------------------
+
+local opened = {}
+
+-- Remember a socket for H.cleanup(); raises on `nil, err, detail`.
+function H.track(sock, err, detail)
+  if sock == nil then
+    error(string.format("sctp.open failed: %s (%s)", tostring(err),
+      tostring(detail)), 2)
+  end
+  opened[#opened + 1] = sock
+  return sock
+end
+
+-- Close every socket opened through the helpers (after_each).
+function H.cleanup()
+  for i = #opened, 1, -1 do
+    local s = opened[i]
+    opened[i] = nil
+    pcall(function() s:close() end)
+  end
+end
+
+-- sctp.open(port, opts) + track.
+function H.open(port, opts)
+  return H.track(sctp.open(port, opts))
+end
+
+-- Options for a loopback socket: ip defaults to 127.0.0.1 (::1 for inet6).
+local function loopback_opts(opts)
+  local o = H.copy(opts)
+  if o.ip == nil and o.ifaddr == nil then
+    o.ip = (o.family == "inet6") and H.LOCAL6 or H.LOCAL
+  end
+  return o
+end
+
+-- A client socket: one-to-many, bound to loopback port 0, not listening.
+function H.client(opts)
+  return H.open(0, loopback_opts(opts))
+end
+
+-- A server socket: like a client, but listening.
+function H.server(opts)
+  local s = H.client(opts)
+  H.must(s:listen(true))
+  return s
+end
+
+-- The first bound port of a socket.
+function H.port_of(sock)
+  local names = H.must(sock:socknames())
+  luassert(type(names[1]) == "table", "socknames() gave " .. show(names))
+  return names[1][2]
+end
+
+-- A port that nothing is bound to right now on `ip` (default 127.0.0.1):
+-- bind port 0, read the port, close.
+function H.free_port(ip, family)
+  local s = H.must(sctp.open(0, { ip = ip or H.LOCAL, family = family }))
+  local port = H.port_of(s)
+  s:close()
+  return port
+end
+
+-------------------------------------------------------------------------------
+-- Receiving
+-------------------------------------------------------------------------------
+
+function H.is_paddr_change(data)
+  return type(data) == "table" and data.event == "paddr_change"
+end
+
+-- The next message that is not a paddr_change event:
+-- ip, port, ancdata, data   or   nil, err, detail.
+function H.next_msg(sock, timeout)
+  local deadline = H.now() + (timeout or H.TIMEOUT) / 1000
+  while true do
+    local ip, port, anc, data = sock:recv(H.ms_left(deadline))
+    if data == nil then
+      return nil, port, anc       -- nil, err, detail
+    end
+    if not H.is_paddr_change(data) then
+      return ip, port, anc, data
+    end
+  end
+end
+
+-- The next data message, skipping every event:
+-- ip, port, ancdata, data   or   nil, err, detail.
+function H.recv_data(sock, timeout)
+  local deadline = H.now() + (timeout or H.TIMEOUT) / 1000
+  while true do
+    local ip, port, anc, data = sock:recv(H.ms_left(deadline))
+    if data == nil then
+      return nil, port, anc
+    end
+    if not sctp.is_event(data) then
+      return ip, port, anc, data
+    end
+  end
+end
+
+-- The next event (paddr_change skipped), which must be called `name`:
+-- event, ip, port, ancdata   or   nil, err, detail
+-- (err "unexpected" when something else came first).
+function H.recv_event(sock, name, timeout)
+  local ip, port, anc, data = H.next_msg(sock, timeout)
+  if data == nil then
+    return nil, port, anc
+  end
+  if not sctp.is_event(data) or data.event ~= name then
+    return nil, "unexpected", "expected event " .. name .. ", got " .. show(data)
+  end
+  return data, ip, port, anc
+end
+
+-- Raising versions, for readable failures.
+
+-- expect_event(sock, name [, state] [, timeout]) -> event, ip, port, ancdata
+function H.expect_event(sock, name, state, timeout)
+  local ev, ip, port, anc = H.recv_event(sock, name, timeout)
+  if ev == nil then
+    error(string.format("waiting for %s%s: %s %s", name,
+      state and (" " .. state) or "", tostring(ip), tostring(port)), 2)
+  end
+  if state ~= nil and ev.state ~= state then
+    error(string.format("expected %s with state %s, got %s", name, state,
+      show(ev)), 2)
+  end
+  return ev, ip, port, anc
+end
+
+-- expect_data(sock [, timeout]) -> ip, port, ancdata, data
+function H.expect_data(sock, timeout)
+  local ip, port, anc, data = H.recv_data(sock, timeout)
+  if data == nil then
+    error(string.format("waiting for data: %s %s", tostring(port),
+      tostring(anc)), 2)
+  end
+  return ip, port, anc, data
+end
+
+-- The sndrcvinfo of a received data message (ancdata[1]), checked present.
+function H.info(anc)
+  luassert(type(anc) == "table", "ancdata must be a table, got " .. show(anc))
+  luassert(type(anc[1]) == "table",
+    "ancdata must hold a sndrcvinfo (data_io_event is on by default), got " .. show(anc))
+  return anc[1]
+end
+
+-------------------------------------------------------------------------------
+-- An association over loopback
+-------------------------------------------------------------------------------
+
+-- server, client, assoc, server_assoc_id, server_comm_up
+--
+-- `assoc` is what client:connect returned (the client's comm_up
+-- assoc_change); server_assoc_id is the id of the same association on the
+-- server side, from the server's comm_up event. Both sockets are tracked.
+-- The client connects to the server's `ip` (127.0.0.1 unless given; ::1 for
+-- family "inet6").
+function H.pair(server_opts, client_opts)
+  local so = loopback_opts(server_opts)
+  local server = H.server(so)
+  local client = H.client(client_opts)
+  local addr = so.ip
+  if type(addr) == "table" then addr = addr[1] end
+  local assoc = H.must(client:connect(addr, H.port_of(server), nil, H.TIMEOUT))
+  local up = H.expect_event(server, "assoc_change", "comm_up")
+  return server, client, assoc, up.assoc_id, up
+end
+
+return H

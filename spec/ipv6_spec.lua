@@ -1,0 +1,86 @@
+-- One-to-many sockets over IPv6 loopback (::1).
+
+local H = require "helper"
+local sctp = require "sctp"
+
+local V6 = { family = "inet6", ip = "::1" }
+
+describe("IPv6 loopback", function()
+  after_each(H.cleanup)
+
+  it("opens a socket bound to ::1 and reports it in socknames", function()
+    local s = H.open(0, V6)
+    local names = H.must(s:socknames())
+    assert.equal(1, #names)
+    assert.equal("::1", names[1][1])
+    assert.is_true(names[1][2] > 0)
+  end)
+
+  it("connects to ::1 and returns the comm_up assoc", function()
+    local server = H.server(V6)
+    local client = H.client(V6)
+    local assoc = H.must(client:connect("::1", H.port_of(server), nil, H.TIMEOUT))
+    assert.equal("assoc_change", assoc.event)
+    assert.equal("comm_up", assoc.state)
+    assert.is_true(assoc.assoc_id > 0)
+    local up = H.expect_event(server, "assoc_change", "comm_up")
+    assert.is_true(up.assoc_id > 0)
+  end)
+
+  it("exchanges messages both ways with ::1 as the sender address", function()
+    local server, client, assoc, sid = H.pair(V6, V6)
+    local sport, cport = H.port_of(server), H.port_of(client)
+
+    H.must(client:send(assoc, 0, "over IPv6"))
+    local ip, port, anc, data = H.expect_data(server)
+    assert.equal("::1", ip)
+    assert.equal(cport, port)
+    assert.equal("over IPv6", data)
+    assert.equal(sid, H.info(anc).assoc_id)
+
+    H.must(server:send({ assoc_id = sid, stream = 1, ppid = 0x01020304 }, "and back"))
+    ip, port, anc, data = H.expect_data(client)
+    assert.equal("::1", ip)
+    assert.equal(sport, port)
+    assert.equal("and back", data)
+    assert.equal(1, H.info(anc).stream)
+    assert.equal(0x01020304, H.info(anc).ppid)
+    assert.equal(assoc.assoc_id, H.info(anc).assoc_id)
+  end)
+
+  it("shows ::1 in socknames and peernames of the association", function()
+    local server, client, assoc, sid = H.pair(V6, V6)
+    local sport, cport = H.port_of(server), H.port_of(client)
+    assert.same({ { "::1", sport } }, H.must(client:peernames(assoc)))
+    assert.same({ { "::1", cport } }, H.must(client:socknames(assoc)))
+    assert.same({ { "::1", cport } }, H.must(server:peernames(sid)))
+    assert.same({ { "::1", sport } }, H.must(server:socknames(sid)))
+  end)
+
+  it("accepts on a socket bound to the IPv6 any address", function()
+    local server = H.open(0, { family = "inet6" })
+    assert.equal(true, server:listen(true))
+    local client = H.client(V6)
+    local assoc = H.must(client:connect("::1", H.port_of(server), nil, H.TIMEOUT))
+    assert.equal("comm_up", assoc.state)
+    H.must(client:send(assoc, 0, "to any"))
+    local ip, _, _, data = H.expect_data(server)
+    assert.equal("::1", ip)
+    assert.equal("to any", data)
+  end)
+
+  it("fails with econnrefused when nobody listens on ::1", function()
+    local client = H.client(V6)
+    local port = H.free_port("::1", "inet6")
+    H.fails("econnrefused", true, client:connect("::1", port, nil, H.TIMEOUT))
+  end)
+
+  it("shuts down with eof like IPv4", function()
+    local server, client, assoc, sid = H.pair(V6, V6)
+    assert.equal(true, client:eof(assoc))
+    local ev = H.expect_event(server, "shutdown_event")
+    assert.equal(sid, ev.assoc_id)
+    ev = H.expect_event(server, "assoc_change", "shutdown_comp")
+    assert.equal(sid, ev.assoc_id)
+  end)
+end)
