@@ -6,7 +6,7 @@ sctp_available() {
     0) return 0 ;;
   esac
   if [ ! -d /proc/sys/net/sctp ] && [ "$(id -u)" = 0 ]; then
-    modprobe sctp >/dev/null 2>&1 || true
+    modprobe -q sctp 2>/dev/null || true
   fi
   [ -d /proc/sys/net/sctp ]
 }
