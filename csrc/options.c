@@ -684,6 +684,11 @@ static const luaL_Reg option_methods[] = {
 void lsctp_options_open(lua_State *L)
 {
     luaL_setfuncs(L, option_methods, 0);
+}
+
+/* core.optnames() on the module table */
+void lsctp_options_module(lua_State *L)
+{
     lua_pushcfunction(L, l_optnames);
     lua_setfield(L, -2, "optnames");
 }

@@ -274,8 +274,6 @@ static int l_gettime(lua_State *L)
     return 1;
 }
 
-/* core.strerror(name) is not needed: errno names are stable strings. */
-
 static const luaL_Reg socket_methods[] = {
     {"close", l_close},
     {"getfd", l_getfd},
@@ -323,5 +321,6 @@ LSCTP_API int luaopen_sctp_core(lua_State *L)
     lua_pushstring(L, lsctp_kernel_backend.name);
     lua_setfield(L, -2, "backend");
     lsctp_notify_open(L);
+    lsctp_options_module(L);
     return 1;
 }

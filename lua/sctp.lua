@@ -94,8 +94,7 @@ end
 -- Options: a few are policy and live here; the rest go to the C codec.
 
 local core_options = {}
-for _, name in ipairs(methods.optnames()) do core_options[name] = true end
-methods.optnames = nil
+for _, name in ipairs(core.optnames()) do core_options[name] = true end
 
 local lua_options = {
   mode = {
@@ -422,7 +421,7 @@ end
 
 -- Raw C entry points that are not part of the public API.
 methods.connectx, methods.send_assoc, methods.setmode, methods.setbuffer = nil, nil, nil, nil
-methods.getopt, methods.setopt, methods.bindx_raw = nil, nil, nil
+methods.getopt, methods.setopt = nil, nil
 
 ---------------------------------------------------------------------------
 -- Module functions.
