@@ -71,31 +71,41 @@ static socklen_t sockaddr_len(const struct sockaddr_storage *ss)
                                      : sizeof(struct sockaddr_in);
 }
 
-/* One element: "host" or {host, port} (its own port wins). */
-static int get_one(lua_State *L, int idx, int port, int family,
-                   struct sockaddr_storage *ss, const char *what)
+/* One element: "host" or {host, port} (its own port wins). Checks types
+ * and raises; nothing is allocated yet when this runs. */
+static void check_one(lua_State *L, int idx, const char *what)
 {
     idx = lua_absindex(L, idx);
     if (lua_type(L, idx) == LUA_TTABLE) {
-        int rc;
         lua_rawgeti(L, idx, 2);
         if (!lua_isnil(L, -1))
-            port = (int)lsctp_checkint(L, -1, what, 0, 65535);
-        lua_pop(L, 1);
+            (void)lsctp_checkint(L, -1, what, 0, 65535);
         lua_rawgeti(L, idx, 1);
         if (lua_type(L, -1) != LUA_TSTRING)
             luaL_error(L, "%s: address string expected in {ip, port}, got %s",
                        what, luaL_typename(L, -1));
-        rc = resolve(L, lua_tostring(L, -1), port, family, ss);
-        if (rc)
-            lua_remove(L, -1 - rc);
-        else
-            lua_pop(L, 1);
-        return rc;
-    }
-    if (lua_type(L, idx) != LUA_TSTRING)
+        lua_pop(L, 2);
+    } else if (lua_type(L, idx) != LUA_TSTRING) {
         luaL_error(L, "%s: address string expected, got %s", what, luaL_typename(L, idx));
-    return resolve(L, lua_tostring(L, idx), port, family, ss);
+    }
+}
+
+/* Resolves one checked element; returns 0 or pushes nil, err, detail (3). */
+static int get_one(lua_State *L, int idx, int port, int family,
+                   struct sockaddr_storage *ss)
+{
+    int rc;
+    idx = lua_absindex(L, idx);
+    if (lua_type(L, idx) != LUA_TTABLE)
+        return resolve(L, lua_tostring(L, idx), port, family, ss);
+    lua_rawgeti(L, idx, 2);
+    if (!lua_isnil(L, -1))
+        port = (int)lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    lua_rawgeti(L, idx, 1);
+    rc = resolve(L, lua_tostring(L, -1), port, family, ss);
+    lua_remove(L, -1 - rc);
+    return rc;
 }
 
 /* True when the table at idx is one {ip, port} pair rather than an array. */
@@ -126,16 +136,25 @@ int lsctp_addrlist_get(lua_State *L, int idx, int port, int family,
     n = array ? (int)lua_rawlen(L, idx) : 1;
     if (n < 1 || n > 1024)
         return luaL_error(L, "%s: between 1 and 1024 addresses expected, got %d", what, n);
+    for (i = 0; i < n; i++) {
+        if (array) {
+            lua_rawgeti(L, idx, i + 1);
+            check_one(L, -1, what);
+            lua_pop(L, 1);
+        } else {
+            check_one(L, idx, what);
+        }
+    }
     out->addrs = calloc((size_t)n, sizeof *out->addrs);
     if (!out->addrs)
         return lsctp_pushfail(L, "enomem", "out of memory");
     for (i = 0; i < n && rc == 0; i++) {
         if (array) {
             lua_rawgeti(L, idx, i + 1);
-            rc = get_one(L, -1, port, family, &out->addrs[i], what);
+            rc = get_one(L, -1, port, family, &out->addrs[i]);
             lua_remove(L, -1 - rc);
         } else {
-            rc = get_one(L, idx, port, family, &out->addrs[i], what);
+            rc = get_one(L, idx, port, family, &out->addrs[i]);
         }
     }
     if (rc) {

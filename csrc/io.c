@@ -100,67 +100,135 @@ void lsctp_checksndrcvinfo(lua_State *L, int idx, struct sctp_sndrcvinfo *info,
     }
 }
 
-/* Sends the string or array of strings at data_idx as one message. */
+/* Room for the SCTP_SNDRCV cmsg and, for sendx, one SCTP_DSTADDRV4/V6 per
+ * extra peer address. */
+static size_t control_size(const lsctp_addrlist *dest)
+{
+    size_t n = CMSG_SPACE(sizeof(struct sctp_sndrcvinfo));
+    int i;
+    for (i = 1; dest && i < dest->count; i++)
+        n += CMSG_SPACE(sizeof(struct in6_addr));
+    return n;
+}
+
+/* Fills the control buffer: the sndrcvinfo, then the extra addresses that
+ * Linux adds to an association it sets up implicitly (RFC 6458 5.3.9/10). */
+static void fill_control(struct msghdr *msg, const struct sctp_sndrcvinfo *info,
+                         const lsctp_addrlist *dest)
+{
+    struct cmsghdr *cmsg = CMSG_FIRSTHDR(msg);
+    int i;
+    cmsg->cmsg_level = IPPROTO_SCTP;
+    cmsg->cmsg_type = SCTP_SNDRCV;
+    cmsg->cmsg_len = CMSG_LEN(sizeof *info);
+    memcpy(CMSG_DATA(cmsg), info, sizeof *info);
+    for (i = 1; dest && i < dest->count; i++) {
+        const struct sockaddr_storage *ss = &dest->addrs[i];
+        cmsg = CMSG_NXTHDR(msg, cmsg);
+        cmsg->cmsg_level = IPPROTO_SCTP;
+        if (ss->ss_family == AF_INET6) {
+            cmsg->cmsg_type = SCTP_DSTADDRV6;
+            cmsg->cmsg_len = CMSG_LEN(sizeof(struct in6_addr));
+            memcpy(CMSG_DATA(cmsg), &((const struct sockaddr_in6 *)ss)->sin6_addr,
+                   sizeof(struct in6_addr));
+        } else {
+            cmsg->cmsg_type = SCTP_DSTADDRV4;
+            cmsg->cmsg_len = CMSG_LEN(sizeof(struct in_addr));
+            memcpy(CMSG_DATA(cmsg), &((const struct sockaddr_in *)ss)->sin_addr,
+                   sizeof(struct in_addr));
+        }
+    }
+}
+
+/* Checks the data argument (a string or an array of strings) and returns
+ * the number of pieces; raises on anything else. */
+static int check_data(lua_State *L, int idx, const char *what)
+{
+    int i, n;
+    if (lua_type(L, idx) == LUA_TSTRING)
+        return 1;
+    if (lua_type(L, idx) != LUA_TTABLE)
+        return luaL_error(L, "%s: data: string or array of strings expected, got %s", what,
+                          luaL_typename(L, idx));
+    n = (int)lua_rawlen(L, idx);
+    if (n > IOV_MAX)
+        return luaL_error(L, "%s: data: at most %d strings, got %d", what, IOV_MAX, n);
+    for (i = 1; i <= n; i++) {
+        lua_rawgeti(L, idx, i);
+        if (lua_type(L, -1) != LUA_TSTRING)
+            return luaL_error(L, "%s: data: string expected at [%d], got %s", what, i,
+                              luaL_typename(L, -1));
+        lua_pop(L, 1);
+    }
+    return n;
+}
+
+/* Sends the string or array of strings at data_idx as one message, to the
+ * association in info or (dest != NULL) to the peer addresses in dest.
+ * Returns 0 with the iovec ready, or raises. */
 static int send_message(lua_State *L, lsctp_socket *s, int data_idx,
-                        const struct sctp_sndrcvinfo *info, const char *what)
+                        const struct sctp_sndrcvinfo *info,
+                        const lsctp_addrlist *dest, const char *what)
 {
     struct iovec stack_iov[IOV_STACK], *iov = stack_iov;
     union {
-        char buf[CMSG_SPACE(sizeof(struct sctp_sndrcvinfo))];
+        char buf[CMSG_SPACE(sizeof(struct sctp_sndrcvinfo)) + 4 * CMSG_SPACE(sizeof(struct in6_addr))];
         struct cmsghdr align;
     } control;
+    char *heap_control = NULL;
+    size_t ctl_size = control_size(dest);
     struct msghdr msg;
-    struct cmsghdr *cmsg;
-    int i, n = 1;
+    int i, n, err;
     ssize_t rc;
 
+    n = check_data(L, data_idx, what);
     if (lua_type(L, data_idx) == LUA_TSTRING) {
         size_t len;
         iov[0].iov_base = (void *)lua_tolstring(L, data_idx, &len);
         iov[0].iov_len = len;
-    } else if (lua_type(L, data_idx) == LUA_TTABLE) {
-        n = (int)lua_rawlen(L, data_idx);
-        if (n > IOV_MAX)
-            return luaL_error(L, "%s: at most %d strings, got %d", what, IOV_MAX, n);
+    } else {
         if (n > IOV_STACK && !(iov = malloc(sizeof *iov * (size_t)n)))
             return lsctp_pushfail(L, "enomem", "out of memory");
         for (i = 0; i < n; i++) {
             size_t len;
             lua_rawgeti(L, data_idx, i + 1);
-            if (lua_type(L, -1) != LUA_TSTRING) {
-                if (iov != stack_iov)
-                    free(iov);
-                return luaL_error(L, "%s: string expected at [%d], got %s", what, i + 1,
-                                  luaL_typename(L, -1));
-            }
-            /* the string stays alive: it is referenced by the table */
+            /* the string stays alive: the table references it */
             iov[i].iov_base = (void *)lua_tolstring(L, -1, &len);
             iov[i].iov_len = len;
             lua_pop(L, 1);
         }
-    } else {
-        return luaL_error(L, "%s: string or array of strings expected, got %s", what,
-                          luaL_typename(L, data_idx));
     }
 
     memset(&msg, 0, sizeof msg);
     msg.msg_iov = iov;
     msg.msg_iovlen = (size_t)n;
-    msg.msg_control = control.buf;
-    msg.msg_controllen = sizeof control.buf;
-    cmsg = CMSG_FIRSTHDR(&msg);
-    cmsg->cmsg_level = IPPROTO_SCTP;
-    cmsg->cmsg_type = SCTP_SNDRCV;
-    cmsg->cmsg_len = CMSG_LEN(sizeof *info);
-    memcpy(CMSG_DATA(cmsg), info, sizeof *info);
+    if (ctl_size <= sizeof control.buf) {
+        memset(control.buf, 0, ctl_size);
+        msg.msg_control = control.buf;
+    } else if ((heap_control = calloc(1, ctl_size)) != NULL) {
+        msg.msg_control = heap_control;
+    } else {
+        if (iov != stack_iov)
+            free(iov);
+        return lsctp_pushfail(L, "enomem", "out of memory");
+    }
+    msg.msg_controllen = ctl_size;
+    if (dest) {
+        msg.msg_name = (void *)&dest->addrs[0];
+        msg.msg_namelen = dest->addrs[0].ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+                                                               : sizeof(struct sockaddr_in);
+    }
+    fill_control(&msg, info, dest);
 
     do
         rc = s->be->sendmsg(s->fd, &msg, MSG_DONTWAIT);
     while (rc < 0 && errno == EINTR);
+    err = errno;
     if (iov != stack_iov)
         free(iov);
+    free(heap_control);
     if (rc < 0)
-        return lsctp_pusherrno(L, errno, "send");
+        return lsctp_pusherrno(L, err, what);
     lua_pushboolean(L, 1);
     return 1;
 }
@@ -174,7 +242,7 @@ static int l_send(lua_State *L)
         return 3;
     memset(&info, 0, sizeof info);
     lsctp_checksndrcvinfo(L, 2, &info, "send: sndrcvinfo");
-    return send_message(L, s, 3, &info, "send: data");
+    return send_message(L, s, 3, &info, NULL, "send");
 }
 
 /* send_assoc(assoc, stream, data): the association's default send
@@ -199,7 +267,43 @@ static int l_send_assoc(lua_State *L)
     }
     info.sinfo_assoc_id = id;
     info.sinfo_stream = (uint16_t)stream;
-    return send_message(L, s, 4, &info, "send: data");
+    return send_message(L, s, 4, &info, NULL, "send");
+}
+
+/* sendx(addrs, port, sndrcvinfo, data) -> assoc_id | nil, err, detail:
+ * sends to the peer with these addresses, setting up the association
+ * implicitly when there is none (sctp_sendx; SCTP_DSTADDRV4/V6 cmsgs carry
+ * the addresses after the first). The id is looked up from the first address. */
+static int l_sendx(lua_State *L)
+{
+    struct sctp_sndrcvinfo info;
+    struct sctp_paddrinfo pinfo;
+    socklen_t len = sizeof pinfo;
+    lsctp_addrlist dest;
+    lsctp_socket *s = lsctp_opensocket(L, 1);
+    int port, rc;
+    if (!s)
+        return 3;
+    port = (int)lsctp_checkint(L, 3, "sendx: port", 1, 65535);
+    memset(&info, 0, sizeof info);
+    lsctp_checksndrcvinfo(L, 4, &info, "sendx: sndrcvinfo");
+    check_data(L, 5, "sendx");   /* raise before anything is allocated */
+    if ((rc = lsctp_addrlist_get(L, 2, port, s->family, &dest, "sendx: addrs")))
+        return rc;
+    rc = send_message(L, s, 5, &info, &dest, "sendx");
+    if (rc != 1) {
+        lsctp_addrlist_free(&dest);
+        return rc;
+    }
+    lua_pop(L, 1);
+    memset(&pinfo, 0, sizeof pinfo);
+    pinfo.spinfo_assoc_id = info.sinfo_assoc_id;
+    memcpy(&pinfo.spinfo_address, &dest.addrs[0], sizeof dest.addrs[0]);
+    lsctp_addrlist_free(&dest);
+    if (s->be->getsockopt(s->fd, IPPROTO_SCTP, SCTP_GET_PEER_ADDR_INFO, &pinfo, &len) < 0)
+        return lsctp_pusherrno(L, errno, "sendx: sent, but cannot find the association");
+    lua_pushinteger(L, pinfo.spinfo_assoc_id);
+    return 1;
 }
 
 /* Sends an empty message carrying one flag to an association: eof/abort. */
@@ -218,7 +322,7 @@ static int send_flag(lua_State *L, unsigned flag, const char *what)
     } else {
         luaL_checkstring(L, 3);
     }
-    return send_message(L, s, 3, &info, what);
+    return send_message(L, s, 3, &info, NULL, what);
 }
 
 static int l_eof(lua_State *L) { return send_flag(L, SCTP_EOF, "eof: assoc"); }
@@ -374,6 +478,7 @@ static int l_setbuffer(lua_State *L)
 static const luaL_Reg io_methods[] = {
     {"send", l_send},
     {"send_assoc", l_send_assoc},
+    {"sendx", l_sendx},
     {"eof", l_eof},
     {"abort", l_abort},
     {"recv", l_recv},

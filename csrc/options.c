@@ -176,8 +176,20 @@ static void push_paddrinfo(lua_State *L, const char *base)
 static const field int_value[] = {{"value", F_INT, 0, 0, sizeof(int), S32, NULL, 0}, END};
 static const field uint_value[] = {{"value", F_INT, 0, 0, sizeof(int), 0, 2147483647LL, NULL, 0}, END};
 static const field bool_value[] = {{"value", F_BOOL, 0, 0, sizeof(int), 0, 1, NULL, 0}, END};
-static const field maxseg_value[] = {
+static const field assoc_uint_value[] = {
     FLD(struct sctp_assoc_value, assoc_value, "value", F_INT, U32), END};
+/* endpoint-wide booleans kept in a struct sctp_assoc_value (assoc_id 0) */
+static const field assoc_bool_value[] = {
+    FLD(struct sctp_assoc_value, assoc_value, "value", F_BOOL, 0, 1), END};
+#ifdef SCTP_ENABLE_STREAM_RESET
+static const lsctp_flagname stream_reset_flags[] = {
+    {"reset_streams", SCTP_ENABLE_RESET_STREAM_REQ},
+    {"reset_assoc", SCTP_ENABLE_RESET_ASSOC_REQ},
+    {"change_assoc", SCTP_ENABLE_CHANGE_ASSOC_REQ},
+    {NULL, 0}};
+static const field stream_reset_value[] = {
+    FLAGSF(struct sctp_assoc_value, assoc_value, "value", stream_reset_flags), END};
+#endif
 
 static const field rtoinfo_fields[] = {
     ASSOC(struct sctp_rtoinfo, srto_assoc_id),
@@ -521,7 +533,7 @@ static const option options[] = {
     SCALAR("sctp_nodelay", IPPROTO_SCTP, SCTP_NODELAY, int, bool_value),
     SCALAR("sctp_disable_fragments", IPPROTO_SCTP, SCTP_DISABLE_FRAGMENTS, int, bool_value),
     SCALAR("sctp_i_want_mapped_v4_addr", IPPROTO_SCTP, SCTP_I_WANT_MAPPED_V4_ADDR, int, bool_value),
-    SCALAR("sctp_maxseg", IPPROTO_SCTP, SCTP_MAXSEG, struct sctp_assoc_value, maxseg_value),
+    SCALAR("sctp_maxseg", IPPROTO_SCTP, SCTP_MAXSEG, struct sctp_assoc_value, assoc_uint_value),
     SPECIAL("sctp_autoclose", IPPROTO_SCTP, SCTP_AUTOCLOSE, get_autoclose, set_autoclose),
     RECORD("sctp_rtoinfo", IPPROTO_SCTP, SCTP_RTOINFO, 0, struct sctp_rtoinfo, rtoinfo_fields),
     RECORD("sctp_associnfo", IPPROTO_SCTP, SCTP_ASSOCINFO, 0, struct sctp_assocparams, associnfo_fields),
@@ -539,6 +551,28 @@ static const option options[] = {
     RECORD("sctp_delayed_ack_time", IPPROTO_SCTP, SCTP_DELAYED_SACK, 0,
            struct sctp_sack_info, delayed_ack_fields),
     RECORD("sctp_status", IPPROTO_SCTP, SCTP_STATUS, RO, struct sctp_status, status_fields),
+    /* Linux options beyond gen_sctp; each only where the headers have it */
+#ifdef SCTP_PR_SUPPORTED
+    SCALAR("sctp_pr_supported", IPPROTO_SCTP, SCTP_PR_SUPPORTED, struct sctp_assoc_value, assoc_bool_value),
+#endif
+#ifdef SCTP_RECONFIG_SUPPORTED
+    SCALAR("sctp_reconfig_supported", IPPROTO_SCTP, SCTP_RECONFIG_SUPPORTED, struct sctp_assoc_value, assoc_bool_value),
+#endif
+#ifdef SCTP_ENABLE_STREAM_RESET
+    SCALAR("sctp_enable_stream_reset", IPPROTO_SCTP, SCTP_ENABLE_STREAM_RESET, struct sctp_assoc_value, stream_reset_value),
+#endif
+#ifdef SCTP_INTERLEAVING_SUPPORTED
+    SCALAR("sctp_interleaving_supported", IPPROTO_SCTP, SCTP_INTERLEAVING_SUPPORTED, struct sctp_assoc_value, assoc_bool_value),
+#endif
+#ifdef SCTP_FRAGMENT_INTERLEAVE
+    SCALAR("sctp_fragment_interleave", IPPROTO_SCTP, SCTP_FRAGMENT_INTERLEAVE, int, uint_value),
+#endif
+#ifdef SCTP_PARTIAL_DELIVERY_POINT
+    SCALAR("sctp_partial_delivery_point", IPPROTO_SCTP, SCTP_PARTIAL_DELIVERY_POINT, int, uint_value),
+#endif
+#ifdef SCTP_MAX_BURST
+    SCALAR("sctp_max_burst", IPPROTO_SCTP, SCTP_MAX_BURST, struct sctp_assoc_value, assoc_uint_value),
+#endif
     RECORD("sctp_get_peer_addr_info", IPPROTO_SCTP, SCTP_GET_PEER_ADDR_INFO, RO,
            struct sctp_paddrinfo, peer_addr_info_fields),
     {NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL}};
@@ -562,9 +596,11 @@ typedef union {
     char bytes[512];
 } option_buffer;
 
-/* Fills the key fields (assoc_id, address) of a record from the table at idx. */
-static void fill_keys(lua_State *L, lsctp_socket *s, const option *o, char *buf,
-                      int idx, const char *fn, int keys_only)
+/* Fills the fields (only the keys: assoc_id, address) of a record from the
+ * table at idx. Returns 0, or 3 with nil, err, detail pushed when an address
+ * does not resolve (a runtime failure, not a programmer error). */
+static int fill_keys(lua_State *L, lsctp_socket *s, const option *o, char *buf,
+                     int idx, const char *fn, int keys_only)
 {
     const field *f;
     char what[128];
@@ -576,11 +612,12 @@ static void fill_keys(lua_State *L, lsctp_socket *s, const option *o, char *buf,
             int rc;
             snprintf(what, sizeof what, "%s: %s: field '%s'", fn, o->name, f->name);
             rc = check_field(L, s, buf, f, lua_gettop(L), what);
-            if (rc)   /* address resolution failed: re-raise as an error of this option */
-                luaL_error(L, "%s: %s", what, lua_tostring(L, -2));
+            if (rc)
+                return rc;
         }
         lua_pop(L, 1);
     }
+    return 0;
 }
 
 /* getopt(name [, keys]) -> value | nil, err, detail */
@@ -598,8 +635,9 @@ static int l_getopt(lua_State *L)
     if (o->access & WO)
         return luaL_error(L, "getopts: %s is write-only", o->name);
     memset(&buf, 0, sizeof buf);
-    if (o->kind == K_RECORD && lua_istable(L, 3))
-        fill_keys(L, s, o, buf.bytes, 3, "getopts", 1);
+    if (o->kind == K_RECORD && lua_istable(L, 3)
+        && fill_keys(L, s, o, buf.bytes, 3, "getopts", 1))
+        return 3;
     len = o->size;
     if (s->be->getsockopt(s->fd, o->level, o->optname, buf.bytes, &len) < 0)
         return sockopt_fail(L, o, 0);
@@ -630,8 +668,9 @@ static int l_setopt(lua_State *L)
     } else {
         memset(&buf, 0, sizeof buf);
         if (o->kind == K_SCALAR) {
-            check_field(L, s, buf.bytes, o->fields, 3,
-                        lua_pushfstring(L, "setopts: %s", o->name));
+            if (check_field(L, s, buf.bytes, o->fields, 3,
+                            lua_pushfstring(L, "setopts: %s", o->name)))
+                return 3;
         } else {
             const field *f;
             if (lua_type(L, 3) != LUA_TTABLE)
@@ -649,12 +688,14 @@ static int l_setopt(lua_State *L)
             }
             /* merge: read the current values (for the given keys) first */
             if (!(o->access & WO)) {
-                fill_keys(L, s, o, buf.bytes, 3, "setopts", 1);
+                if (fill_keys(L, s, o, buf.bytes, 3, "setopts", 1))
+                    return 3;
                 len = o->size;
                 if (s->be->getsockopt(s->fd, o->level, o->optname, buf.bytes, &len) < 0)
                     return sockopt_fail(L, o, 0);
             }
-            fill_keys(L, s, o, buf.bytes, 3, "setopts", 0);
+            if (fill_keys(L, s, o, buf.bytes, 3, "setopts", 0))
+                return 3;
         }
         if (s->be->setsockopt(s->fd, o->level, o->optname, buf.bytes, o->size) < 0)
             return sockopt_fail(L, o, 1);

@@ -142,10 +142,18 @@ local function check_option_names(fn, opts, extra)
   end
 end
 
+-- Calls a C option function; its argument errors are re-raised at the
+-- user's line with the library prefix.
+local function call_codec(fn, sock, name, value)
+  local okcall, ok, err, detail = pcall(fn, sock, name, value)
+  if not okcall then raise("sctp: " .. tostring(ok):gsub("^[^:]*:%d+: ", "")) end
+  return ok, err, detail
+end
+
 local function set_one(sock, name, value)
   local lua_opt = lua_options[name]
   if lua_opt then return lua_opt.set(sock, value) end
-  local ok, err, detail = raw.setopt(sock, name, value)
+  local ok, err, detail = call_codec(raw.setopt, sock, name, value)
   if ok and name == "sctp_events" and value.association_event ~= nil then
     getstate(sock).assoc_events = value.association_event
   end
@@ -158,6 +166,16 @@ local function apply_options(sock, opts, skip)
     if not (skip and skip[name]) then
       local ok, err, detail = set_one(sock, name, value)
       if not ok then return nil, err, detail end
+    end
+  end
+  -- As gen_sctp: sndbuf/recbuf raise `buffer` to match, unless the same
+  -- call gives `buffer` explicitly (then it wins).
+  if opts.buffer == nil and (opts.sndbuf or opts.recbuf) then
+    local s = getstate(sock)
+    local want = math.max(s.buffer, opts.sndbuf or 0, opts.recbuf or 0)
+    if want > s.buffer and want <= 2^30 then
+      raw.setbuffer(sock, want)
+      s.buffer = want
     end
   end
   return true
@@ -176,7 +194,7 @@ local function get_one(sock, name, arg)
     raise(("sctp: getopts: unknown option '%s'"):format(tostring(name)))
   end
   if lua_options[name] then return lua_options[name].get(sock) end
-  return raw.getopt(sock, name, arg)
+  return call_codec(raw.getopt, sock, name, arg)
 end
 
 --- Reads options: a table name -> value, or `nil, err, detail`. Options
@@ -238,15 +256,15 @@ end
 ---------------------------------------------------------------------------
 -- Sending.
 
-local function send_wait(sock, fn, a, b, c)
-  local ok, err, detail = fn(sock, a, b, c)
+local function send_wait(sock, fn, a, b, c, d)
+  local ok, err, detail = fn(sock, a, b, c, d)
   if ok or err ~= "eagain" or getstate(sock).non_block_send then
     return ok, err, detail
   end
   repeat
     local waited, werr, wdetail = wait.wait(sock, "w", nil, "send")
     if not waited then return nil, werr, wdetail end
-    ok, err, detail = fn(sock, a, b, c)
+    ok, err, detail = fn(sock, a, b, c, d)
   until ok or err ~= "eagain"
   return ok, err, detail
 end
@@ -266,6 +284,19 @@ function methods.send(sock, ...)
   if type(a) ~= "table" then argerror("send", "sndrcvinfo", "table", a) end
   if type(b) ~= "string" and type(b) ~= "table" then argerror("send", "data", "string or array of strings", b) end
   return send_wait(sock, raw_send, a, b)
+end
+
+local check_addrs
+
+--- Sends to the peer with these addresses, setting up the association
+-- implicitly when there is none (`sctp_sendx`): the `assoc_id`, or
+-- `nil, err, detail`.
+function methods.sendx(sock, addrs, port, sndrcvinfo, data)
+  check_addrs("sendx", "addrs", addrs, true)
+  check_port("sendx", port, 1)
+  if type(sndrcvinfo) ~= "table" then argerror("sendx", "sndrcvinfo", "table", sndrcvinfo) end
+  if type(data) ~= "string" and type(data) ~= "table" then argerror("sendx", "data", "string or array of strings", data) end
+  return send_wait(sock, raw.sendx, addrs, port, sndrcvinfo, data)
 end
 
 local function check_assoc(fn, assoc)
@@ -293,7 +324,7 @@ end
 ---------------------------------------------------------------------------
 -- Associations.
 
-local function check_addrs(fn, name, addrs, many)
+function check_addrs(fn, name, addrs, many)
   local t = type(addrs)
   if t == "string" then return end
   if t == "table" and (many or #addrs == 2) then return end
