@@ -177,7 +177,7 @@ static int l_accept(lua_State *L)
     fd = s->be->accept(s->fd);
     if (fd < 0)
         return lsctp_pusherrno(L, errno, "accept");
-    lsctp_newsocket(L, fd, s->family, SOCK_STREAM)->list_mode = s->list_mode;
+    lsctp_newsocket(L, fd, s->family, SOCK_STREAM);
     return 1;
 }
 
@@ -191,7 +191,7 @@ static int l_peeloff(lua_State *L)
     fd = s->be->peeloff(s->fd, id);
     if (fd < 0)
         return lsctp_pusherrno(L, errno, "peeloff");
-    lsctp_newsocket(L, fd, s->family, SOCK_STREAM)->list_mode = s->list_mode;
+    lsctp_newsocket(L, fd, s->family, SOCK_STREAM);
     return 1;
 }
 

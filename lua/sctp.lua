@@ -35,10 +35,20 @@ local raw_recv, raw_send, raw_send_assoc, isclosed =
 -- Per-socket Lua state, collected with the socket.
 local state = setmetatable({}, {__mode = "k"})
 
-local function newstate(sock)
-  local s = {mode = "binary", buffer = 65536, non_block_send = false,
-             assoc_events = true, qhead = 1, qtail = 0, queue = {}}
+-- `parent` (a listening or one-to-many socket) passes on the Lua-level
+-- settings to an accepted or peeled-off socket; the kernel copies its own.
+local function newstate(sock, parent)
+  local p = parent and state[parent]
+  local _, stype = raw.info(sock)
+  local s = {mode = p and p.mode or "binary", buffer = p and p.buffer or 65536,
+             non_block_send = p and p.non_block_send or false,
+             assoc_events = (not p) or p.assoc_events,
+             stream = stype == "stream", qhead = 1, qtail = 0, queue = {}}
   state[sock] = s
+  if p then
+    raw.setmode(sock, s.mode)
+    raw.setbuffer(sock, s.buffer)
+  end
   return s
 end
 
@@ -307,18 +317,68 @@ local function check_assoc(fn, assoc)
   end
 end
 
---- Graceful shutdown of one association (SCTP_EOF): `true`.
+local function is_stream(sock)
+  local s = state[sock]
+  return s and s.stream
+end
+
+--- Graceful shutdown of one association (SCTP_EOF): `true`. On a
+-- one-to-one socket (where Linux refuses SCTP_EOF) it is shutdown(SHUT_WR),
+-- and `assoc` may be omitted.
 function methods.eof(sock, assoc)
+  if is_stream(sock) then
+    if assoc ~= nil then check_assoc("eof", assoc) end
+    return raw.shutdown(sock, "w")
+  end
   check_assoc("eof", assoc)
   return send_wait(sock, raw.eof, assoc)
 end
 
 --- Abortive termination of one association (SCTP_ABORT), with an optional
--- reason carried in the ABORT chunk: `true`.
+-- reason carried in the ABORT chunk: `true`. On a one-to-one socket
+-- (where Linux refuses SCTP_ABORT) the association is aborted by closing
+-- the socket with linger {true, 0}: the socket is closed afterwards.
 function methods.abort(sock, assoc, reason)
-  check_assoc("abort", assoc)
   if reason ~= nil and type(reason) ~= "string" then argerror("abort", "reason", "string or nil", reason) end
+  if is_stream(sock) then
+    if assoc ~= nil then check_assoc("abort", assoc) end
+    if isclosed(sock) then return nil, "closed", "socket is closed" end
+    local ok, err, detail = raw.setopt(sock, "linger", {true, 0})
+    if not ok then return nil, err, detail end
+    state[sock] = nil
+    return raw.close(sock)
+  end
+  check_assoc("abort", assoc)
   return send_wait(sock, raw.abort, assoc, reason)
+end
+
+--- Accepts an association on a listening one-to-one socket: a new
+-- connected socket, or `nil, err, detail` ("timeout").
+function methods.accept(sock, timeout)
+  check_timeout("accept", timeout)
+  local deadline
+  while true do
+    local conn, err, detail = raw.accept(sock)
+    if conn then
+      newstate(conn, sock)
+      return conn
+    end
+    if err ~= "eagain" then return nil, err, detail end
+    if timeout == 0 then return nil, "timeout", "accept: no association waiting" end
+    deadline = deadline or wait.deadline(timeout)
+    local ok, werr, wdetail = wait.wait(sock, "r", deadline, "accept")
+    if not ok then return nil, werr, wdetail end
+  end
+end
+
+--- Branches one association off into a new one-to-one socket, which
+-- inherits the options: the new socket or `nil, err, detail`.
+function methods.peeloff(sock, assoc)
+  check_assoc("peeloff", assoc)
+  local conn, err, detail = raw.peeloff(sock, assoc)
+  if not conn then return nil, err, detail end
+  newstate(conn, sock)
+  return conn
 end
 
 ---------------------------------------------------------------------------
