@@ -447,6 +447,14 @@ static int l_recv(lua_State *L)
         if (n == 0 && rx->len == 0 && !(msg.msg_flags & (MSG_EOR | MSG_NOTIFICATION)))
             return lsctp_pushfail(L, "closed", "recv: the peer closed the association");
         rx->fromlen = msg.msg_namelen <= sizeof rx->from ? msg.msg_namelen : 0;
+        if ((msg.msg_flags & MSG_NOTIFICATION) && rx->len > 0 && !rx->notification) {
+            /* A notification in the middle of a partially delivered message:
+             * the rest of that message will never come (the kernel reports
+             * it with a pdapi_event). Drop the fragment, keep the event. */
+            memmove(rx->buf, rx->buf + rx->len, (size_t)n);
+            rx->len = 0;
+            rx->have_info = 0;
+        }
         if (msg.msg_flags & MSG_NOTIFICATION)
             rx->notification = 1;
         if (msg.msg_controllen > 0)

@@ -561,12 +561,9 @@ static const option options[] = {
 #ifdef SCTP_ENABLE_STREAM_RESET
     SCALAR("sctp_enable_stream_reset", IPPROTO_SCTP, SCTP_ENABLE_STREAM_RESET, struct sctp_assoc_value, stream_reset_value),
 #endif
-#ifdef SCTP_INTERLEAVING_SUPPORTED
-    SCALAR("sctp_interleaving_supported", IPPROTO_SCTP, SCTP_INTERLEAVING_SUPPORTED, struct sctp_assoc_value, assoc_bool_value),
-#endif
-#ifdef SCTP_FRAGMENT_INTERLEAVE
-    SCALAR("sctp_fragment_interleave", IPPROTO_SCTP, SCTP_FRAGMENT_INTERLEAVE, int, uint_value),
-#endif
+    /* sctp_fragment_interleave / interleaving are left out on purpose:
+     * they let pieces of different messages interleave, and recv promises
+     * whole messages from one reassembly buffer. */
 #ifdef SCTP_PARTIAL_DELIVERY_POINT
     SCALAR("sctp_partial_delivery_point", IPPROTO_SCTP, SCTP_PARTIAL_DELIVERY_POINT, int, uint_value),
 #endif
