@@ -74,6 +74,7 @@ typedef struct lsctp_socket {
     int family;             /* AF_INET or AF_INET6 */
     int type;               /* SOCK_SEQPACKET (one-to-many) or SOCK_STREAM */
     int list_mode;          /* deliver data as arrays of bytes (mode "list") */
+    int closing;            /* closed for Lua; the fd waits for pollers to let go */
     const lsctp_backend *be;
     lsctp_rxstate rx;
 } lsctp_socket;

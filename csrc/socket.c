@@ -25,7 +25,7 @@ lsctp_socket *lsctp_checksocket(lua_State *L, int idx)
 lsctp_socket *lsctp_opensocket(lua_State *L, int idx)
 {
     lsctp_socket *s = lsctp_checksocket(L, idx);
-    if (s->fd < 0) {
+    if (s->fd < 0 || s->closing) {
         LSCTP_CLOSED(L);
         return NULL;
     }
@@ -78,6 +78,7 @@ static int l_close(lua_State *L)
         s->be->close(s->fd);
         s->fd = -1;
     }
+    s->closing = 0;
     free(s->rx.buf);
     memset(&s->rx, 0, sizeof s->rx);
     lua_pushboolean(L, 1);
@@ -87,7 +88,7 @@ static int l_close(lua_State *L)
 static int l_tostring(lua_State *L)
 {
     lsctp_socket *s = lsctp_checksocket(L, 1);
-    if (s->fd < 0)
+    if (s->fd < 0 || s->closing)
         lua_pushliteral(L, "sctp.socket (closed)");
     else
         lua_pushfstring(L, "sctp.socket (fd %d, %s, %s)", s->fd,
@@ -105,7 +106,19 @@ static int l_getfd(lua_State *L)
 
 static int l_isclosed(lua_State *L)
 {
-    lua_pushboolean(L, lsctp_checksocket(L, 1)->fd < 0);
+    lsctp_socket *s = lsctp_checksocket(L, 1);
+    lua_pushboolean(L, s->fd < 0 || s->closing);
+    return 1;
+}
+
+/* markclosing(): every operation now reports "closed", but the descriptor
+ * stays open until close(), so that an event loop polling it can first see
+ * its cancellation (closing a polled fd at once can make the loop's next
+ * poll fail with EBADF). */
+static int l_markclosing(lua_State *L)
+{
+    lsctp_checksocket(L, 1)->closing = 1;
+    lua_pushboolean(L, 1);
     return 1;
 }
 
@@ -278,6 +291,7 @@ static const luaL_Reg socket_methods[] = {
     {"close", l_close},
     {"getfd", l_getfd},
     {"isclosed", l_isclosed},
+    {"markclosing", l_markclosing},
     {"info", l_info},
     {"bindx", l_bindx},
     {"listen", l_listen},

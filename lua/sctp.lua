@@ -41,6 +41,7 @@ local function newstate(sock, parent)
   local p = parent and state[parent]
   local _, stype = raw.info(sock)
   local s = {mode = p and p.mode or "binary", buffer = p and p.buffer or 65536,
+             active = false,
              non_block_send = p and p.non_block_send or false,
              assoc_events = (not p) or p.assoc_events,
              stream = stype == "stream", qhead = 1, qtail = 0, queue = {}}
@@ -55,6 +56,7 @@ end
 local function getstate(sock)
   return state[sock] or newstate(sock)
 end
+wait.bind(getstate)
 
 ---------------------------------------------------------------------------
 -- Argument checks: programmer errors raise, naming function and argument.
@@ -139,6 +141,29 @@ local lua_options = {
     end,
     get = function(sock) return getstate(sock).non_block_send end,
   },
+}
+
+-- active mode (gen_sctp): false, true, "once" or a count N; messages go
+-- to the controlling_process handler through dispatch().
+lua_options.active = {
+  set = function(sock, v)
+    local s = getstate(sock)
+    if v == true or v == false or v == "once" then
+      s.active = v
+    elseif is_integer(v) and v >= -32768 and v <= 32767 then
+      -- as gen_sctp: N is added to a running count; <= 0 turns passive
+      local n = (type(s.active) == "number" and s.active or 0) + v
+      if n > 0 then
+        s.active = n
+      else
+        s.active, s.passive_pending = false, true
+      end
+    else
+      raise("sctp: setopts: active: true, false, \"once\" or an integer -32768..32767 expected, got " .. tostring(v))
+    end
+    return true
+  end,
+  get = function(sock) return getstate(sock).active end,
 }
 
 -- Options open() takes that are not socket options.
@@ -499,9 +524,11 @@ function methods.peernames(sock, assoc)
 end
 
 --- Closes the socket and all its associations: `true`; twice is fine.
+-- Coroutines waiting on the socket wake up with `nil, "closed"`.
 function methods.close(sock)
+  local s = state[sock]
   state[sock] = nil
-  return raw.close(sock)
+  return wait.close(sock, s)
 end
 
 function methods.setwaiter(sock, fn)
@@ -510,9 +537,62 @@ function methods.setwaiter(sock, fn)
   return true
 end
 
+---------------------------------------------------------------------------
+-- Active mode.
+
+--- Sets the function that receives messages in active mode:
+-- `handler(sock, ip, port, ancdata, data)`. Returns `true`.
+function methods.controlling_process(sock, handler)
+  if type(handler) ~= "function" then argerror("controlling_process", "handler", "function", handler) end
+  if isclosed(sock) then return nil, "closed", "socket is closed" end
+  getstate(sock).handler = handler
+  return true
+end
+
+local function deliver_passive(sock, s)
+  s.passive_pending = nil
+  s.handler(sock, nil, nil, {}, {event = "passive"})
+end
+
+--- Active mode pump: waits up to `timeout` ms for messages and calls the
+-- handler for each message already waiting; returns the number of messages
+-- delivered (0 when the time passes with nothing, or when the socket is
+-- passive), or `nil, err, detail`. When an `"once"`/N budget is used up the
+-- socket turns passive and the handler gets `{event = "passive"}` (not
+-- counted in the result).
+function methods.dispatch(sock, timeout)
+  check_timeout("dispatch", timeout)
+  if isclosed(sock) then return nil, "closed", "socket is closed" end
+  local s = getstate(sock)
+  if not s.handler then
+    raise("sctp: dispatch: no handler: call sock:controlling_process(handler) first")
+  end
+  if s.passive_pending then deliver_passive(sock, s) end
+  local delivered = 0
+  local t = timeout
+  while s.active do
+    local a, b, c, d = methods.recv(sock, t)
+    if not a then
+      if b == "timeout" or delivered > 0 then break end
+      return nil, b, c
+    end
+    delivered = delivered + 1
+    if s.active == "once" then
+      s.active, s.passive_pending = false, true
+    elseif type(s.active) == "number" then
+      s.active = s.active - 1
+      if s.active <= 0 then s.active, s.passive_pending = false, true end
+    end
+    s.handler(sock, a, b, c, d)
+    if s.passive_pending then deliver_passive(sock, s) end
+    t = 0   -- then only what is already waiting
+  end
+  return delivered
+end
+
 -- Raw C entry points that are not part of the public API.
 methods.connectx, methods.send_assoc, methods.setmode, methods.setbuffer = nil, nil, nil, nil
-methods.getopt, methods.setopt = nil, nil
+methods.getopt, methods.setopt, methods.markclosing = nil, nil, nil
 
 ---------------------------------------------------------------------------
 -- Module functions.

@@ -157,6 +157,37 @@ function H.raises(fn, ...)
     table.concat(words, ", ")), 2)
 end
 
+-- Like H.raises, but the message must name every one of the given words
+-- (e.g. both the option and the field at fault). Returns the message.
+function H.raises_all(fn, ...)
+  local words = { ... }
+  local r = H.pack(pcall(fn))
+  if r[1] then
+    local shown = {}
+    for i = 2, r.n do shown[#shown + 1] = show(r[i]) end
+    error("expected a Lua error, but the call returned (" ..
+      table.concat(shown, ", ") .. ")", 2)
+  end
+  local msg = tostring(r[2])
+  local low = msg:gsub("^[^\n:]*:%d+: ", ""):lower()
+  for i = 1, #words do
+    local escaped = words[i]:lower():gsub("[%^%$%(%)%%%.%[%]%*%+%-%?]", "%%%0")
+    if not low:find("%f[%w_]" .. escaped .. "%f[^%w_]") then
+      error(string.format("error message %q does not name %s", msg, words[i]), 2)
+    end
+  end
+  return msg
+end
+
+-- The trimmed contents of a small file (e.g. a /proc/sys value), or nil.
+function H.read_file(path)
+  local f = io.open(path, "r")
+  if not f then return nil end
+  local s = f:read("*a")
+  f:close()
+  return (s:gsub("%s+$", ""))
+end
+
 -------------------------------------------------------------------------------
 -- Opening sockets (all tracked for H.cleanup)
 -------------------------------------------------------------------------------
@@ -308,6 +339,50 @@ function H.info(anc)
   luassert(type(anc[1]) == "table",
     "ancdata must hold a sndrcvinfo (data_io_event is on by default), got " .. show(anc))
   return anc[1]
+end
+
+-- Reads messages until `pred(data, ip, port, anc)` is true, skipping (and
+-- keeping, in arrival order) everything else:
+-- ip, port, ancdata, data, skipped   or   nil, err, detail, skipped.
+function H.recv_until(sock, pred, timeout)
+  local deadline = H.now() + (timeout or H.TIMEOUT) / 1000
+  local skipped = {}
+  while true do
+    local ip, port, anc, data = sock:recv(H.ms_left(deadline))
+    if data == nil then
+      return nil, port, anc, skipped
+    end
+    if pred(data, ip, port, anc) then
+      return ip, port, anc, data, skipped
+    end
+    skipped[#skipped + 1] = data
+  end
+end
+
+-- The next event called `name` (with `state`, if given), skipping anything
+-- else: event, ip, port, ancdata. Raises when none arrives in time.
+function H.await_event(sock, name, state, timeout)
+  local ip, port, anc, data, skipped = H.recv_until(sock, function(d)
+    return sctp.is_event(d) and d.event == name and (state == nil or d.state == state)
+  end, timeout)
+  if data == nil then
+    error(string.format("waiting for %s%s: %s %s (skipped %s)", name,
+      state and (" " .. state) or "", tostring(port), tostring(anc), show(skipped)), 2)
+  end
+  return data, ip, port, anc
+end
+
+-- Requires that nothing but paddr_change events arrives for `ms`
+-- milliseconds; returns true, or raises naming what came.
+function H.expect_quiet(sock, ms)
+  local ip, port, anc, data = H.next_msg(sock, ms)
+  if data ~= nil then
+    error("expected nothing to arrive, got " .. show(data), 2)
+  end
+  if port ~= "timeout" then
+    error("expected a timeout, got " .. tostring(port) .. " " .. tostring(anc), 2)
+  end
+  return true
 end
 
 -------------------------------------------------------------------------------

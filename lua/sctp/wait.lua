@@ -2,27 +2,47 @@
 --
 -- The C core never blocks: an operation that would block returns
 -- `nil, "eagain"`, and the methods in `sctp.lua` call `wait.wait` and retry.
--- Waiting itself is a hook so that event loops can take it over: by default
--- the thread blocks in `poll()`; `sctp.setwaiter(fn)` replaces it for every
--- socket and `sock:setwaiter(fn)` for one socket. A waiter is called as
--- `fn(sock, events, timeout_ms)` (`events` is "r", "w" or "rw";
--- `timeout_ms` nil means no limit) and must return once the descriptor may
--- be ready or the time is up; returning early is harmless (the operation is
--- retried and the deadline re-checked). It may return `nil, err, detail` to
--- abort the operation with that error.
+-- Waiting itself is a hook so that event loops can take it over:
+--
+-- * by default the thread blocks in `poll()`, except inside a cqueues
+--   coroutine, where it yields to the cqueues loop (a socket is a cqueues
+--   pollable: `pollfd`, `events`, `timeout`);
+-- * `sctp.setwaiter(fn)` replaces it for every socket and
+--   `sock:setwaiter(fn)` for one socket.
+--
+-- A waiter is called as `fn(sock, events, timeout_ms)` (`events` is "r" or
+-- "w"; `timeout_ms` nil means no limit) and must return once the descriptor
+-- may be ready or the time is up; returning early is harmless (the
+-- operation is retried and the deadline re-checked). It may return
+-- `nil, err, detail` to end the operation with that error. A waiter that
+-- suspends a coroutine can register `canceller(sock)` with `wait.oncancel`:
+-- `close` calls it so that the waiting coroutine wakes up (and then gets
+-- `nil, "closed"`).
+--
+-- Only one coroutine may wait to receive and one to send on a socket at a
+-- time; a second one gets `nil, "ebusy", detail`.
 -- @module sctp.wait
 local core = require "sctp.core"
 
-local poll, gettime, getfd = core.poll, core.gettime, core.methods.getfd
+local poll, gettime = core.poll, core.gettime
+local methods = core.methods
+local getfd, markclosing, rawclose = methods.getfd, methods.markclosing, methods.close
 local ceil = math.ceil
+local running = coroutine.running
 
 local M = {}
+
+local getstate   -- set by bind(): the per-socket state table of sctp.lua
+
+function M.bind(state_of)
+  getstate = state_of
+end
 
 -- core.poll is given a finite slice: the C side never blocks forever, a
 -- longer wait is a loop here.
 local SLICE_MS = 60000
 
---- The default waiter: block this thread in poll().
+--- The blocking waiter: poll() on this thread.
 function M.poll_waiter(sock, events, timeout_ms)
   local fd = getfd(sock)
   if fd < 0 then return nil, "closed", "socket is closed" end
@@ -30,15 +50,43 @@ function M.poll_waiter(sock, events, timeout_ms)
   return poll(fd, events, timeout_ms)
 end
 
-M.default = M.poll_waiter
+--- The cqueues waiter: yields to the cqueues loop until the socket is
+-- ready or the time is up (the socket is the pollable).
+function M.cqueues_waiter(sock, events, timeout_ms)
+  local cqueues = package.loaded.cqueues
+  local s = getstate(sock)
+  s.events, s.deadline = events, timeout_ms and gettime() + timeout_ms / 1000
+  cqueues.poll(sock)
+  s.events, s.deadline = nil, nil
+  return true
+end
+
+local function in_cqueues()
+  local cqueues = package.loaded.cqueues
+  return cqueues and cqueues.running and cqueues.running()
+end
+
+--- The default: cqueues inside a cqueues coroutine, else poll().
+function M.auto_waiter(sock, events, timeout_ms)
+  if in_cqueues() then return M.cqueues_waiter(sock, events, timeout_ms) end
+  return M.poll_waiter(sock, events, timeout_ms)
+end
+
+M.default = M.auto_waiter
 local per_socket = setmetatable({}, {__mode = "k"})
 
 function M.setdefault(fn)
-  M.default = fn or M.poll_waiter
+  M.default = fn or M.auto_waiter
 end
 
 function M.setwaiter(sock, fn)
   per_socket[sock] = fn
+end
+
+--- Registers how to wake the coroutine now waiting on `sock` when it is
+-- closed (for waiters that suspend coroutines); nil clears it.
+function M.oncancel(sock, canceller)
+  getstate(sock).cancel = canceller
 end
 
 --- A deadline (monotonic seconds) for a timeout in ms; nil for no limit.
@@ -46,8 +94,44 @@ function M.deadline(timeout_ms)
   return timeout_ms and gettime() + timeout_ms / 1000
 end
 
---- Waits once for `events`; returns true to retry the operation, or
--- nil, err, detail ("timeout" once the deadline has passed).
+-- The pollable protocol (cqueues): what the waiting coroutine waits for.
+function methods.pollfd(sock) return getfd(sock) end
+function methods.events(sock) return getstate(sock).events or "r" end
+function methods.timeout(sock)
+  local deadline = getstate(sock).deadline
+  if not deadline then return nil end
+  local left = deadline - gettime()
+  return left > 0 and left or 0
+end
+
+-- Closes the descriptor once no coroutine waits on it any more.
+local function finish_close(sock, s)
+  if not s.reader and not s.writer then rawclose(sock) end
+end
+
+--- Closes `sock`, waking the coroutines waiting on it: they return
+-- `nil, "closed"`. With cqueues the descriptor is closed only after the
+-- waiters have woken (the loop must see the cancellation before the close).
+function M.close(sock, s)
+  -- cqueues keeps descriptors it polled registered in its epoll set:
+  -- cancelling removes them (and wakes its waiters) before the fd goes.
+  local cqueues = package.loaded.cqueues
+  local fd = getfd(sock)
+  if cqueues and cqueues.cancel and fd >= 0 then cqueues.cancel(fd) end
+  if s and (s.reader or s.writer) then
+    markclosing(sock)           -- every operation now returns nil, "closed"
+    s.closing = true
+    if s.cancel then s.cancel(sock) end
+    finish_close(sock, s)
+    return true
+  end
+  return rawclose(sock)
+end
+
+--- Waits once for `events` ("r" or "w"); returns true to retry the
+-- operation, or nil, err, detail ("timeout" once the deadline has passed,
+-- "closed" when the socket was closed meanwhile, "ebusy" when another
+-- coroutine already waits in the same direction).
 function M.wait(sock, events, deadline, what)
   local remaining
   if deadline then
@@ -56,7 +140,19 @@ function M.wait(sock, events, deadline, what)
       return nil, "timeout", what .. ": timed out"
     end
   end
+  local s = getstate(sock)
+  local slot = events == "w" and "writer" or "reader"
+  local me = running() or "main"
+  if s[slot] and s[slot] ~= me then
+    return nil, "ebusy", what .. ": another coroutine is already waiting on this socket"
+  end
+  s[slot] = me
   local ok, err, detail = (per_socket[sock] or M.default)(sock, events, remaining)
+  s[slot] = nil
+  if s.closing then
+    finish_close(sock, s)
+    return nil, "closed", what .. ": socket closed while waiting"
+  end
   if ok == nil and err ~= nil then return nil, err, detail end
   return true
 end
