@@ -28,6 +28,8 @@ build = {
   modules = {
     ["sctp"] = "lua/sctp.lua",
     ["sctp.wait"] = "lua/sctp/wait.lua",
+    ["sctp.luv"] = "lua/sctp/luv.lua",
+    ["sctp.ngx"] = "lua/sctp/ngx.lua",
     ["sctp.core"] = {
       sources = {
         "csrc/addr.c", "csrc/args.c", "csrc/backend_kernel.c", "csrc/errnames.c",

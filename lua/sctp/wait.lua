@@ -15,8 +15,9 @@
 -- may be ready or the time is up; returning early is harmless (the
 -- operation is retried and the deadline re-checked). It may return
 -- `nil, err, detail` to end the operation with that error. A waiter that
--- suspends a coroutine can register `canceller(sock)` with `wait.oncancel`:
--- `close` calls it so that the waiting coroutine wakes up (and then gets
+-- keeps loop handles for a socket registers `release(sock)` with
+-- `wait.onclose`: `close` calls it before the descriptor is closed, and it
+-- must wake any coroutine suspended on the socket (which then gets
 -- `nil, "closed"`).
 --
 -- Only one coroutine may wait to receive and one to send on a socket at a
@@ -83,10 +84,10 @@ function M.setwaiter(sock, fn)
   per_socket[sock] = fn
 end
 
---- Registers how to wake the coroutine now waiting on `sock` when it is
--- closed (for waiters that suspend coroutines); nil clears it.
-function M.oncancel(sock, canceller)
-  getstate(sock).cancel = canceller
+--- Registers `release(sock)`, called when `sock` is closed (see above);
+-- nil clears it.
+function M.onclose(sock, release)
+  getstate(sock).onclose = release
 end
 
 --- A deadline (monotonic seconds) for a timeout in ms; nil for no limit.
@@ -118,13 +119,15 @@ function M.close(sock, s)
   local cqueues = package.loaded.cqueues
   local fd = getfd(sock)
   if cqueues and cqueues.cancel and fd >= 0 then cqueues.cancel(fd) end
+  local release = s and s.onclose
   if s and (s.reader or s.writer) then
     markclosing(sock)           -- every operation now returns nil, "closed"
     s.closing = true
-    if s.cancel then s.cancel(sock) end
+    if release then release(sock) end
     finish_close(sock, s)
     return true
   end
+  if release then release(sock) end
   return rawclose(sock)
 end
 
