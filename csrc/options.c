@@ -617,6 +617,24 @@ static int fill_keys(lua_State *L, lsctp_socket *s, const option *o, char *buf,
     return 0;
 }
 
+/* A record argument must be a table of known fields: a typo must not
+ * silently read or change the endpoint instead of one association. */
+static void check_record_arg(lua_State *L, const option *o, int idx, const char *fn)
+{
+    const field *f;
+    if (lua_type(L, idx) != LUA_TTABLE)
+        luaL_error(L, "%s: %s: table expected, got %s", fn, o->name, luaL_typename(L, idx));
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
+        for (f = o->fields; f->name && strcmp(f->name, k) != 0; f++)
+            ;
+        if (!f->name)
+            luaL_error(L, "%s: %s: unknown field '%s'", fn, o->name, k);
+        lua_pop(L, 1);
+    }
+}
+
 /* getopt(name [, keys]) -> value | nil, err, detail */
 static int l_getopt(lua_State *L)
 {
@@ -632,9 +650,13 @@ static int l_getopt(lua_State *L)
     if (o->access & WO)
         return luaL_error(L, "getopts: %s is write-only", o->name);
     memset(&buf, 0, sizeof buf);
-    if (o->kind == K_RECORD && lua_istable(L, 3)
-        && fill_keys(L, s, o, buf.bytes, 3, "getopts", 1))
-        return 3;
+    if (!lua_isnoneornil(L, 3)) {
+        if (o->kind != K_RECORD)
+            return luaL_error(L, "getopts: %s takes no argument", o->name);
+        check_record_arg(L, o, 3, "getopts");
+        if (fill_keys(L, s, o, buf.bytes, 3, "getopts", 1))
+            return 3;
+    }
     len = o->size;
     if (s->be->getsockopt(s->fd, o->level, o->optname, buf.bytes, &len) < 0)
         return sockopt_fail(L, o, 0);
@@ -669,20 +691,12 @@ static int l_setopt(lua_State *L)
                             lua_pushfstring(L, "setopts: %s", o->name)))
                 return 3;
         } else {
-            const field *f;
-            if (lua_type(L, 3) != LUA_TTABLE)
-                return luaL_error(L, "setopts: %s: table expected, got %s", o->name,
-                                  luaL_typename(L, 3));
-            /* unknown fields are errors, not silently ignored */
-            lua_pushnil(L);
-            while (lua_next(L, 3)) {
-                const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
-                for (f = o->fields; f->name && strcmp(f->name, k) != 0; f++)
-                    ;
-                if (!f->name)
-                    return luaL_error(L, "setopts: %s: unknown field '%s'", o->name, k);
-                lua_pop(L, 1);
-            }
+            option_buffer scratch;
+            check_record_arg(L, o, 3, "setopts");
+            /* every field checked (and addresses resolved) before any change */
+            memset(&scratch, 0, sizeof scratch);
+            if (fill_keys(L, s, o, scratch.bytes, 3, "setopts", 0))
+                return 3;
             /* merge: read the current values (for the given keys) first */
             if (!(o->access & WO)) {
                 if (fill_keys(L, s, o, buf.bytes, 3, "setopts", 1))

@@ -196,11 +196,17 @@ local function set_one(sock, name, value)
 end
 
 -- `skip` names options not to apply (open's own keys).
+-- Linux derives SO_PRIORITY from IP_TOS when tos is set, so an explicit
+-- priority is applied after everything else.
+local applied_last = {priority = true}
+
 local function apply_options(sock, opts, skip)
-  for name, value in pairs(opts) do
-    if not (skip and skip[name]) then
-      local ok, err, detail = set_one(sock, name, value)
-      if not ok then return nil, err, detail end
+  for pass = 1, 2 do
+    for name, value in pairs(opts) do
+      if not (skip and skip[name]) and (applied_last[name] and 2 or 1) == pass then
+        local ok, err, detail = set_one(sock, name, value)
+        if not ok then return nil, err, detail end
+      end
     end
   end
   -- As gen_sctp: sndbuf/recbuf raise `buffer` to match, unless the same
