@@ -79,9 +79,11 @@ clean:
 
 # Runs the specs natively when the kernel has SCTP, else in a QEMU VM.
 # Both first install missing Debian packages (as root) or say which.
+# The OpenResty spec runs nginx's LuaJIT, so the LuaJIT build is made too.
 test:
 	@LUA=$(LUA) tools/install-deps
 	@$(MAKE) --no-print-directory all
+	@[ "$(LUA)" = luajit ] || $(MAKE) --no-print-directory LUA=luajit all
 	tools/run-tests --lua $(LUA)
 
 test-all:

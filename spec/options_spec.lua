@@ -359,6 +359,18 @@ describe("a partial record", function()
       get(client, "sctp_rtoinfo", { assoc_id = id }), "sctp_rtoinfo")
   end)
 
+  it("of sctp_default_send_param for one association merges with that association's values", function()
+    local server, client, assoc = H.pair()
+    local id = assoc.assoc_id
+    set(client, "sctp_default_send_param", { context = 5, timetolive = 1000 })
+    set(client, "sctp_default_send_param", { assoc_id = id, context = 9, ppid = 1, stream = 3 })
+    set(client, "sctp_default_send_param", { assoc_id = id, ppid = 2 })
+    same_fields({ assoc_id = id, context = 9, ppid = 2, stream = 3, timetolive = 0 },
+      get(client, "sctp_default_send_param", { assoc_id = id }), "association")
+    same_fields({ assoc_id = 0, context = 5, ppid = 0, stream = 0, timetolive = 1000 },
+      get(client, "sctp_default_send_param"), "endpoint")
+  end)
+
   it("given to sctp.open is merged with the defaults", function()
     local plain = H.client()
     local defaults = get(plain, "sctp_initmsg")

@@ -348,6 +348,57 @@ describe("PR-SCTP", function()
     end
   end)
 
+  it("prio makes room in a full send buffer by dropping less important queued messages", function()
+    -- the server does not read: a few fillers close its window, then
+    -- messages of priority 5 fill the client's sndbuf
+    local function fill(policy)
+      local server, client, assoc = H.pair({ recbuf = 4096, sctp_pr_supported = true },
+        { sndbuf = 32768, non_block_send = true, sctp_pr_supported = true })
+      for _ = 1, 10 do H.must(client:send(assoc, 0, string.rep("f", 1000))) end
+      local queued = 0
+      for i = 1, 1000 do
+        local info = { assoc_id = assoc.assoc_id, stream = 0 }
+        if policy then info.pr_policy, info.pr_value = policy, 5 end
+        if not client:send(info, string.rep("p", 900) .. i) then break end
+        queued = queued + 1
+      end
+      assert.is_true(queued > 1 and queued < 1000, "queued " .. queued)
+      return server, client, assoc, queued
+    end
+
+    -- without a policy, a full buffer is full
+    local _, client0, assoc0 = fill(nil)
+    H.fails("eagain", true, client0:send({ assoc_id = assoc0.assoc_id, stream = 1 }, string.rep("u", 3000)))
+    H.cleanup()
+
+    -- with prio, a message of priority 0 pushes out some of priority 5
+    local server, client, assoc, queued = fill("prio")
+    assert.equal(true, client:send({ assoc_id = assoc.assoc_id, stream = 1, pr_policy = "prio", pr_value = 0 },
+      string.rep("u", 3000)))
+    local fillers, low, urgent = 0, {}, false
+    while true do
+      local _, _, _, data = H.recv_data(server, urgent and 500 or H.TIMEOUT)
+      if data == nil then break end
+      local c = data:sub(1, 1)
+      if c == "f" then
+        fillers = fillers + 1
+      elseif c == "u" then
+        assert.equal(3000, #data)
+        urgent = true
+      else
+        local i = tonumber(data:match("^p+(%d+)$"))
+        assert.is_number(i, "altered message " .. H.show(data))
+        assert.is_nil(low[i], "message " .. i .. " twice")
+        low[i] = true
+      end
+    end
+    assert.equal(10, fillers)
+    assert.is_true(urgent, "the priority 0 message never arrived")
+    local got = 0
+    for _ in pairs(low) do got = got + 1 end
+    assert.is_true(got < queued, "no priority 5 message was dropped (" .. got .. " of " .. queued .. ")")
+  end)
+
   it("sends with the rtx and prio policies", function()
     local server, client, assoc = H.pair({ sctp_pr_supported = true }, { sctp_pr_supported = true })
     H.must(client:send({ assoc_id = assoc.assoc_id, stream = 0, pr_policy = "rtx", pr_value = 2 }, "rtx"))
