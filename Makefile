@@ -43,7 +43,7 @@ HDRS := $(wildcard csrc/*.h)
 MODULE := $(BUILD)/sctp/core.so
 LUA_SRCS := lua/sctp.lua $(wildcard lua/sctp/*.lua)
 
-.PHONY: all install uninstall clean test test-all demo check-headers
+.PHONY: all install uninstall clean test test-all demo check-headers bench bench-deps fuzz
 
 all: $(MODULE)
 
@@ -95,3 +95,16 @@ demo:
 	@LUA=$(LUA) tools/install-deps
 	@$(MAKE) --no-print-directory all
 	tools/run-demo --lua $(LUA)
+
+# Benchmarks against C, Erlang gen_sctp and Go in one VM boot (bench/).
+bench:
+	@LUA=$(LUA) tools/install-deps
+	@$(MAKE) --no-print-directory all
+	bench/run --lua $(LUA)
+
+bench-deps:
+	bench/deps
+
+# libFuzzer harnesses for the decoders and the option encoder (fuzz/).
+fuzz:
+	fuzz/run

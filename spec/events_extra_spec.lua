@@ -123,7 +123,7 @@ describe("one event subscription at work", function()
   it("address_event: a multi-homed peer's second address is reported (paddr_change)", function()
     -- the client confirms the peer's second address with a heartbeat after
     -- one RTO: a small RTO keeps this short
-    local rto = { initial = 100, min = 50, max = 200 }
+    local rto = H.FAST_RTO
     local server = H.server({ ip = { "127.0.0.1", "127.0.0.2" } })
     local port = H.port_of(server)
     local client = H.client({ sctp_rtoinfo = rto })
@@ -137,7 +137,7 @@ describe("one event subscription at work", function()
     -- and nothing of the kind with address_event off
     local quiet = H.client({ sctp_rtoinfo = rto, sctp_events = { address_event = false } })
     H.must(quiet:connect("127.0.0.1", port, nil, H.TIMEOUT))
-    local _, err = quiet:recv(1000)
+    local _, err = quiet:recv(600)
     assert.equal("timeout", err)
   end)
 end)

@@ -25,6 +25,9 @@ H.TIMEOUT = 5000          -- ms: the longest any single wait in a spec may take
 H.LOCAL = "127.0.0.1"     -- IPv4 loopback
 H.LOCAL6 = "::1"          -- IPv6 loopback
 H.MiB = 1024 * 1024
+-- sctp_rtoinfo for a sender whose peer's window closes: over loopback
+-- nothing is lost, and a zero window is probed once per RTO
+H.FAST_RTO = { initial = 100, min = 50, max = 200 }
 
 -------------------------------------------------------------------------------
 -- Printing values in failure messages

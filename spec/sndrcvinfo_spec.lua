@@ -277,7 +277,7 @@ describe("PR-SCTP", function()
     -- the server never reads until the end: its small window closes after
     -- a few fillers, and the ttl messages wait in the client's queue
     local server, client, assoc, sid = H.pair({ recbuf = 4096, sctp_pr_supported = true },
-      { sndbuf = 262144, non_block_send = true, sctp_pr_supported = true })
+      { sndbuf = 262144, non_block_send = true, sctp_pr_supported = true, sctp_rtoinfo = H.FAST_RTO })
     local filler = string.rep("f", 1000)
     for i = 1, FILLERS do
       H.must(client:send(assoc, 0, filler))
@@ -353,7 +353,7 @@ describe("PR-SCTP", function()
     -- messages of priority 5 fill the client's sndbuf
     local function fill(policy)
       local server, client, assoc = H.pair({ recbuf = 4096, sctp_pr_supported = true },
-        { sndbuf = 32768, non_block_send = true, sctp_pr_supported = true })
+        { sndbuf = 32768, non_block_send = true, sctp_pr_supported = true, sctp_rtoinfo = H.FAST_RTO })
       for _ = 1, 10 do H.must(client:send(assoc, 0, string.rep("f", 1000))) end
       local queued = 0
       for i = 1, 1000 do
