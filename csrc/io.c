@@ -301,7 +301,10 @@ static int l_sendx(lua_State *L)
     memcpy(&pinfo.spinfo_address, &dest.addrs[0], sizeof dest.addrs[0]);
     lsctp_addrlist_free(&dest);
     if (s->be->getsockopt(s->fd, IPPROTO_SCTP, SCTP_GET_PEER_ADDR_INFO, &pinfo, &len) < 0)
-        return lsctp_pusherrno(L, errno, "sendx: sent, but cannot find the association");
+        /* accepted, but the association is already gone: it was refused;
+         * its cant_assoc and send_failed events follow from recv */
+        return lsctp_pushfail(L, "econnrefused",
+                              "sendx: the association could not be set up (see its events)");
     lua_pushinteger(L, pinfo.spinfo_assoc_id);
     return 1;
 }

@@ -28,6 +28,7 @@ static const char *const paddr_states[] = {
     "addr_made_prim", "addr_confirmed", "addr_potentially_failed"};
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+#define DATA_CHUNK_U 0x04   /* RFC 9260 3.3.1: the unordered bit of a DATA chunk */
 
 static void set_enum(lua_State *L, const char *field, unsigned v,
                      const char *const *names, size_t count)
@@ -57,7 +58,10 @@ static void d_assoc_change(lua_State *L, const union sctp_notification *n,
     const struct sctp_assoc_change *e = &n->sn_assoc_change;
     (void)raw; (void)len;
     set_enum(L, "state", e->sac_state, assoc_states, NELEM(assoc_states));
-    lsctp_setint(L, "error", e->sac_error);
+    /* Linux puts the SCTP cause code here in network byte order (e.g. 12,
+     * User Initiated Abort, reads 3072 raw); host order lets
+     * sctp.error_string(ev.error) explain it. */
+    lsctp_setint(L, "error", ntohs(e->sac_error));
     lsctp_setint(L, "outbound_streams", e->sac_outbound_streams);
     lsctp_setint(L, "inbound_streams", e->sac_inbound_streams);
     lsctp_setint(L, "assoc_id", e->sac_assoc_id);
@@ -81,10 +85,14 @@ static void d_send_failed(lua_State *L, const union sctp_notification *n,
                           const char *raw, size_t len)
 {
     const struct sctp_send_failed *e = &n->sn_send_failed;
+    struct sctp_sndrcvinfo info = e->ssf_info;
     lua_pushboolean(L, (e->ssf_flags & SCTP_DATA_SENT) != 0);
     lua_setfield(L, -2, "flags");
     lsctp_setint(L, "error", e->ssf_error);
-    lsctp_pushsndrcvinfo(L, &e->ssf_info);
+    /* Linux stores the DATA chunk's flags (E, B, U, I bits) in sinfo_flags
+     * here, not the send flags: keep only what maps, U -> "unordered". */
+    info.sinfo_flags = (info.sinfo_flags & DATA_CHUNK_U) ? SCTP_UNORDERED : 0;
+    lsctp_pushsndrcvinfo(L, &info);
     lua_setfield(L, -2, "info");
     lsctp_setint(L, "assoc_id", e->ssf_assoc_id);
     set_tail(L, "data", n, raw, len, offsetof(struct sctp_send_failed, ssf_data));

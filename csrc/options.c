@@ -47,6 +47,8 @@ typedef struct option {
 #define KEY(st, m, n, t, ...) {n, t, 1, offsetof(st, m), sizeof(((st *)0)->m), __VA_ARGS__, NULL, 0}
 #define ENUMF(st, m, n, names) {n, F_ENUM, 0, offsetof(st, m), sizeof(((st *)0)->m), 0, 0, names, (int)(sizeof names / sizeof names[0])}
 #define FLAGSF(st, m, n, names) {n, F_FLAGS, 0, offsetof(st, m), sizeof(((st *)0)->m), 0, 0, names, 0}
+/* an address field; `from` fills a missing port (PORT_FROM_PEER/LOCAL) */
+#define ADDRF(st, m, n, key, from) {n, F_ADDR, key, offsetof(st, m), sizeof(((st *)0)->m), 0, 0, NULL, from}
 #define END {NULL, 0, 0, 0, 0, 0, 0, NULL, 0}
 #define U16 0, 65535
 #define U32 0, 4294967295LL
@@ -110,6 +112,31 @@ static void push_field(lua_State *L, const char *base, const field *f)
     }
 }
 
+/* An address given without a port ("192.0.2.1") gets the association's
+ * peer port (PORT_FROM_PEER) or local port (PORT_FROM_LOCAL): Linux
+ * matches the whole sockaddr. Every struct with such a field starts with
+ * its assoc_id, which fill_keys has set by now. */
+enum { PORT_FROM_PEER = 1, PORT_FROM_LOCAL = 2 };
+
+static void fill_port(lsctp_socket *s, char *base, const field *f)
+{
+    struct sockaddr_storage ss;
+    struct sockaddr *addrs = NULL;
+    sctp_assoc_t id;
+    int n, peer = f->nnames == PORT_FROM_PEER;
+    memcpy(&ss, base + f->offset, sizeof ss);
+    if (((struct sockaddr_in *)&ss)->sin_port != 0)
+        return;
+    memcpy(&id, base, sizeof id);
+    n = s->be->getaddrs(s->fd, id, peer, &addrs);
+    if (n > 0) {
+        if (addrs->sa_family == AF_INET || addrs->sa_family == AF_INET6)
+            ((struct sockaddr_in *)&ss)->sin_port = ((struct sockaddr_in *)addrs)->sin_port;
+        s->be->freeaddrs(addrs, peer);
+        memcpy(base + f->offset, &ss, sizeof ss);
+    }
+}
+
 /* Writes the Lua value at idx into the field; errors name option and field. */
 static int check_field(lua_State *L, lsctp_socket *s, char *base, const field *f,
                        int idx, const char *what)
@@ -134,6 +161,8 @@ static int check_field(lua_State *L, lsctp_socket *s, char *base, const field *f
         }
         memcpy(base + f->offset, &al.addrs[0], sizeof al.addrs[0]);
         lsctp_addrlist_free(&al);
+        if (f->nnames)
+            fill_port(s, base, f);
         break;
     }
     case F_ENUM:
@@ -216,12 +245,12 @@ static const field initmsg_fields[] = {
 
 static const field prim_fields[] = {
     ASSOC(struct sctp_prim, ssp_assoc_id),
-    FLD(struct sctp_prim, ssp_addr, "addr", F_ADDR, 0, 0),
+    ADDRF(struct sctp_prim, ssp_addr, "addr", 0, PORT_FROM_PEER),
     END};
 
 static const field setpeerprim_fields[] = {
     ASSOC(struct sctp_setpeerprim, sspp_assoc_id),
-    FLD(struct sctp_setpeerprim, sspp_addr, "addr", F_ADDR, 0, 0),
+    ADDRF(struct sctp_setpeerprim, sspp_addr, "addr", 0, PORT_FROM_LOCAL),
     END};
 
 static const field adaptation_fields[] = {
@@ -241,7 +270,7 @@ static const lsctp_flagname spp_flags[] = {
 
 static const field paddrparams_fields[] = {
     ASSOC(struct sctp_paddrparams, spp_assoc_id),
-    KEY(struct sctp_paddrparams, spp_address, "address", F_ADDR, 0, 0),
+    ADDRF(struct sctp_paddrparams, spp_address, "address", 1, PORT_FROM_PEER),
     FLD(struct sctp_paddrparams, spp_hbinterval, "hbinterval", F_INT, U32),
     FLD(struct sctp_paddrparams, spp_pathmaxrxt, "pathmaxrxt", F_INT, U16),
     FLD(struct sctp_paddrparams, spp_pathmtu, "pathmtu", F_INT, U32),
@@ -274,7 +303,7 @@ static const field status_fields[] = {
 
 static const field peer_addr_info_fields[] = {
     ASSOC(struct sctp_paddrinfo, spinfo_assoc_id),
-    KEY(struct sctp_paddrinfo, spinfo_address, "address", F_ADDR, 0, 0),
+    ADDRF(struct sctp_paddrinfo, spinfo_address, "address", 1, PORT_FROM_PEER),
     ENUMF(struct sctp_paddrinfo, spinfo_state, "state", spinfo_states),
     FLD(struct sctp_paddrinfo, spinfo_cwnd, "cwnd", F_INT, U32),
     FLD(struct sctp_paddrinfo, spinfo_srtt, "srtt", F_INT, U32),

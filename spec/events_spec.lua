@@ -129,7 +129,9 @@ describe("sock:abort", function()
     assert.equal(true, client:abort(assoc))
     local lost = H.expect_event(server, "assoc_change", "comm_lost")
     assert.equal(sid, lost.assoc_id)
-    assert.is_number(lost.error)
+    -- the ABORT's cause, in host order: 12, User Initiated Abort
+    assert.equal(12, lost.error)
+    assert.equal("User Initiated Abort", sctp.error_string(lost.error))
   end)
 
   it("takes a reason string", function()

@@ -305,6 +305,11 @@ describe("setopts then getopts (one association)", function()
     assert.same({ "127.0.0.2", port }, get(client, "sctp_primary_addr", { assoc_id = id }).addr)
     set(client, "sctp_primary_addr", { assoc_id = id, addr = { "127.0.0.1", port } })
     assert.same({ "127.0.0.1", port }, get(client, "sctp_primary_addr", { assoc_id = id }).addr)
+    -- an address without a port gets the association's peer port
+    set(client, "sctp_primary_addr", { assoc_id = id, addr = "127.0.0.2" })
+    assert.same({ "127.0.0.2", port }, get(client, "sctp_primary_addr", { assoc_id = id }).addr)
+    local info = get(client, "sctp_get_peer_addr_info", { assoc_id = id, address = "127.0.0.2" })
+    assert.same({ "127.0.0.2", port }, info.address)
   end)
 
   it("passes sctp_set_peer_primary_addr to the kernel (which needs ASCONF for it)", function()

@@ -124,7 +124,9 @@ describe("sock:sendx", function()
     local port = H.free_port()
     local ok, r = pcall(function() return H.pack(client:sendx({ "127.0.0.1" }, port, { stream = 0 }, "nobody")) end)
     assert.is_true(ok, "sendx raised: " .. tostring(r))
-    assert.is_true(is_id(r[1]) or (r[1] == nil and type(r[2]) == "string" and r[2] == r[2]:lower()),
+    -- the kernel may still hold the association when sendx looks it up
+    -- (an id), or it may be gone already: then econnrefused, as connect
+    assert.is_true(is_id(r[1]) or (r[1] == nil and r[2] == "econnrefused"),
       "sendx returned " .. H.show(r))
     -- cant_assoc, and send_failed carrying the data, in either order
     local seen = {}

@@ -342,6 +342,8 @@ describe("PR-SCTP", function()
       assert.equal(100 + i, ev.info.context, "context of ttl " .. i)
       assert.equal(77, ev.info.ppid, "ppid of ttl " .. i)
       assert.equal(1, ev.info.stream, "stream of ttl " .. i)
+      -- ordered messages: no send flag appears (Linux puts DATA chunk bits here)
+      assert.same({}, ev.info.flags)
     end
     for i = 1, TTL_MSGS do
       assert.is_true(delivered[i] or reported[i], "ttl " .. i .. " neither delivered nor reported")
