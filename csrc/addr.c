@@ -44,10 +44,15 @@ static int resolve(lua_State *L, const char *host, int port, int family,
         return 0;
     }
     memset(&hints, 0, sizeof hints);
-    hints.ai_family = family == AF_INET6 ? AF_UNSPEC : AF_INET;
+    /* an inet6 socket prefers the name's IPv6 address, then its IPv4 one */
+    hints.ai_family = family == AF_INET6 ? AF_INET6 : AF_INET;
     hints.ai_socktype = SOCK_SEQPACKET;
     hints.ai_protocol = IPPROTO_SCTP;
     rc = getaddrinfo(host, NULL, &hints, &res);
+    if (rc != 0 && family == AF_INET6) {
+        hints.ai_family = AF_INET;
+        rc = getaddrinfo(host, NULL, &hints, &res);
+    }
     if (rc != 0 || res == NULL) {
         const char *why = rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc);
         if (res)

@@ -75,6 +75,8 @@ typedef struct lsctp_socket {
     int type;               /* SOCK_SEQPACKET (one-to-many) or SOCK_STREAM */
     int list_mode;          /* deliver data as arrays of bytes (mode "list") */
     int closing;            /* closed for Lua; the fd waits for pollers to let go */
+    int peeled;             /* from peeloff: one association, but SEQPACKET-style
+                               in the kernel (SCTP_EOF/ABORT flags work, no EOF) */
     const lsctp_backend *be;
     lsctp_rxstate rx;
 } lsctp_socket;

@@ -93,7 +93,7 @@ static int l_tostring(lua_State *L)
     else
         lua_pushfstring(L, "sctp.socket (fd %d, %s, %s)", s->fd,
                         s->family == AF_INET6 ? "inet6" : "inet",
-                        s->type == SOCK_STREAM ? "stream" : "seqpacket");
+                        s->peeled ? "peeled off" : s->type == SOCK_STREAM ? "stream" : "seqpacket");
     return 1;
 }
 
@@ -127,7 +127,8 @@ static int l_info(lua_State *L)
     lsctp_socket *s = lsctp_checksocket(L, 1);
     lua_pushstring(L, s->family == AF_INET6 ? "inet6" : "inet");
     lua_pushstring(L, s->type == SOCK_STREAM ? "stream" : "seqpacket");
-    return 2;
+    lua_pushboolean(L, s->peeled);
+    return 3;
 }
 
 /* bindx(addrs, port, "add"|"remove") -> true | nil, err, detail */
@@ -204,7 +205,7 @@ static int l_peeloff(lua_State *L)
     fd = s->be->peeloff(s->fd, id);
     if (fd < 0)
         return lsctp_pusherrno(L, errno, "peeloff");
-    lsctp_newsocket(L, fd, s->family, SOCK_STREAM);
+    lsctp_newsocket(L, fd, s->family, SOCK_SEQPACKET)->peeled = 1;
     return 1;
 }
 

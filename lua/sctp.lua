@@ -39,12 +39,13 @@ local state = setmetatable({}, {__mode = "k"})
 -- settings to an accepted or peeled-off socket; the kernel copies its own.
 local function newstate(sock, parent)
   local p = parent and state[parent]
-  local _, stype = raw.info(sock)
+  local _, stype, peeled = raw.info(sock)
   local s = {mode = p and p.mode or "binary", buffer = p and p.buffer or 65536,
-             active = false,
+             active = p and p.active or false, handler = p and p.handler,
              non_block_send = p and p.non_block_send or false,
              assoc_events = (not p) or p.assoc_events,
-             stream = stype == "stream", qhead = 1, qtail = 0, queue = {}}
+             stream = stype == "stream", peeled = peeled,
+             qhead = 1, qtail = 0, queue = {}}
   state[sock] = s
   if p then
     raw.setmode(sock, s.mode)
@@ -284,10 +285,35 @@ end
 
 --- Receives one whole message or event:
 -- `from_ip, from_port, ancdata, data` or `nil, err, detail`.
+local ended_states = {comm_lost = true, shutdown_comp = true, cant_assoc = true}
+
+-- A peeled-off socket holds one association, but Linux never reports the
+-- end of it as end-of-file (as it does for one-to-one sockets): note the
+-- final assoc_change, and answer "closed" once the queue is empty.
+local function peeled_recv(sock, s, timeout)
+  if s.ended then
+    local a, b, c, d = raw_recv(sock)
+    if a or b ~= "eagain" then return a, b, c, d end
+    return nil, "closed", "recv: the association has ended"
+  end
+  local a, b, c, d = raw_recv(sock)
+  if not a and b == "eagain" then
+    if timeout == 0 then return nil, "timeout", "recv: no message waiting" end
+    a, b, c, d = recv_kernel(sock, wait.deadline(timeout))
+  end
+  if type(d) == "table" and d.event == "assoc_change" and ended_states[d.state] then
+    s.ended = true
+  end
+  return a, b, c, d
+end
+
 function methods.recv(sock, timeout)
   check_timeout("recv", timeout)
   local s = state[sock]
-  if s and s.qhead <= s.qtail and not isclosed(sock) then return dequeue(s) end
+  if s then
+    if s.qhead <= s.qtail and not isclosed(sock) then return dequeue(s) end
+    if s.peeled then return peeled_recv(sock, s, timeout) end
+  end
   local a, b, c, d = raw_recv(sock)
   if a or b ~= "eagain" then return a, b, c, d end
   if timeout == 0 then return nil, "timeout", "recv: no message waiting" end
@@ -353,6 +379,13 @@ local function is_stream(sock)
   return s and s.stream
 end
 
+-- A peeled-off socket has one association: `assoc` may be omitted.
+local function single_assoc(sock, assoc)
+  local s = state[sock]
+  if s and s.peeled and assoc == nil then return 0 end
+  return assoc
+end
+
 --- Graceful shutdown of one association (SCTP_EOF): `true`. On a
 -- one-to-one socket (where Linux refuses SCTP_EOF) it is shutdown(SHUT_WR),
 -- and `assoc` may be omitted.
@@ -361,6 +394,7 @@ function methods.eof(sock, assoc)
     if assoc ~= nil then check_assoc("eof", assoc) end
     return raw.shutdown(sock, "w")
   end
+  assoc = single_assoc(sock, assoc)
   check_assoc("eof", assoc)
   return send_wait(sock, raw.eof, assoc)
 end
@@ -379,6 +413,7 @@ function methods.abort(sock, assoc, reason)
     state[sock] = nil
     return raw.close(sock)
   end
+  assoc = single_assoc(sock, assoc)
   check_assoc("abort", assoc)
   return send_wait(sock, raw.abort, assoc, reason)
 end

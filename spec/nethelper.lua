@@ -1,0 +1,354 @@
+-- spec/nethelper.lua: helpers for the specs that need more than one loopback
+-- address: shell commands, network namespaces joined by veth pairs, and peer
+-- processes (spec/peers/*.lua) running in another namespace.
+--
+-- Loaded with `local N = require "nethelper"`; it builds on spec/helper.lua.
+--
+-- Rules, as in helper.lua: nothing here waits without a bound (peer
+-- processes run under `timeout`), and whatever is created (namespaces,
+-- interfaces, processes) is removed again by N.teardown(), which the specs
+-- call from after_all even when a test failed.
+--
+-- Valid Lua 5.1 / LuaJIT / 5.4 code: no goto, no `//`, no `<close>`.
+
+local H = require "helper"
+
+local unpack_ = table.unpack or unpack
+
+local N = {}
+
+-------------------------------------------------------------------------------
+-- Shell
+-------------------------------------------------------------------------------
+
+-- Quotes one word for /bin/sh.
+function N.quote(s)
+  s = tostring(s)
+  if s:match("^[%w%-%./_:=@,+]+$") then return s end
+  return "'" .. s:gsub("'", "'\\''") .. "'"
+end
+
+-- Runs a shell command; returns ok (exit status 0), its output (stdout and
+-- stderr), and the exit status. Works the same on every Lua version (5.1's
+-- os.execute returns a bare number), by reading the status from the output.
+function N.sh(cmd)
+  local f = io.popen("(" .. cmd .. ") 2>&1; echo \"@@rc=$?\"", "r")
+  if not f then return false, "io.popen failed: " .. cmd, -1 end
+  local out = f:read("*a") or ""
+  f:close()
+  local rc = tonumber(out:match("@@rc=(%d+)%s*$")) or -1
+  out = out:gsub("@@rc=%d+%s*$", "")
+  return rc == 0, out, rc
+end
+
+-- Like N.sh, but raises with the command and its output on failure.
+function N.must_sh(cmd)
+  local ok, out, rc = N.sh(cmd)
+  if not ok then
+    error(string.format("command failed (status %s): %s\n%s", tostring(rc), cmd, out), 2)
+  end
+  return out
+end
+
+-- The process id of this Lua process (the parent of the popen shell).
+local pid
+function N.pid()
+  if not pid then
+    pid = tonumber((N.must_sh("echo $PPID"):match("%d+")))
+  end
+  return pid
+end
+
+-- True when running as root (needed for namespaces and interfaces).
+function N.is_root()
+  local ok, out = N.sh("id -u")
+  return ok and out:match("^%s*0%s*$") ~= nil
+end
+
+-- True when a program is on PATH.
+function N.have(prog)
+  return (N.sh("command -v " .. N.quote(prog) .. " >/dev/null"))
+end
+
+-- Why tests that change this namespace's interfaces or sysctls cannot run
+-- here, or nil when they can (root and iproute2's `ip`).
+function N.root_net_unavailable()
+  if not N.is_root() then return "needs root (run in the test VM: tools/run-tests)" end
+  if not N.have("ip") then return "needs iproute2's ip" end
+  return nil
+end
+
+-- Why network namespace tests cannot run here, or nil when they can:
+-- they need root and iproute2's `ip` (which the test VM has).
+function N.netns_unavailable()
+  if not N.is_root() then return "needs root (run in the test VM: tools/run-tests)" end
+  if not N.have("ip") then return "needs iproute2's ip" end
+  if not N.have("timeout") then return "needs timeout (coreutils)" end
+  local ok, out = N.sh("ip netns list")
+  if not ok then return "ip netns does not work here: " .. out end
+  return nil
+end
+
+-------------------------------------------------------------------------------
+-- Peer processes
+-------------------------------------------------------------------------------
+
+-- The Lua interpreter running this spec (lua5.4, lua5.1, luajit...): a peer
+-- process must use the same one, with the same package paths, so that it
+-- loads the same build of sctp.core.
+local interp
+function N.interpreter()
+  if not interp then
+    local ok, out = N.sh("readlink /proc/$PPID/exe")
+    out = ok and out:match("^%s*(%S+)%s*$")
+    if out and out ~= "" then
+      interp = out
+    else
+      -- fall back on the command line of the interpreter
+      local i = -1
+      while arg and arg[i - 1] do i = i - 1 end
+      interp = (arg and arg[i]) or "lua"
+    end
+  end
+  return interp
+end
+
+-- A shell command running spec/peers/<script> with `args` (an array of
+-- words) in the spec's interpreter and package paths, killed after
+-- `seconds`. `netns` (optional) runs it in that network namespace.
+function N.peer_command(netns, seconds, script, args)
+  local words = {
+    "env", "LUA_PATH=" .. N.quote(package.path),
+    "LUA_CPATH=" .. N.quote(package.cpath),
+    "timeout", "-k", "2", tostring(seconds),
+  }
+  if netns then
+    words[#words + 1] = "ip netns exec " .. N.quote(netns)
+  end
+  words[#words + 1] = N.quote(N.interpreter())
+  words[#words + 1] = N.quote("spec/peers/" .. script)
+  for i = 1, #(args or {}) do words[#words + 1] = N.quote(args[i]) end
+  return table.concat(words, " ")
+end
+
+-- Starts a peer in the background with its output (stdout and stderr) going
+-- to a file; returns a peer object:
+--   peer:output()          everything it printed so far
+--   peer:wait_line(pat, ms) the first capture of `pat` in its output,
+--                          waiting up to `ms` for it (nil on timeout)
+--   peer:wait(ms)          waits for it to exit: true, exit status | false
+--   peer:kill()            stops it (also done by N.teardown)
+local peers = {}
+
+-- Sleeps (through the shell: Lua has no sleep).
+local function sleep_ms(ms)
+  N.sh(string.format("sleep %.3f", ms / 1000))
+end
+N.sleep_ms = sleep_ms
+
+local function read_file(path)
+  local f = io.open(path)
+  if not f then return nil end
+  local s = f:read("*a")
+  f:close()
+  return s
+end
+
+local Peer = {}
+Peer.__index = Peer
+
+function N.start_peer(netns, seconds, script, args)
+  local base = string.format("%s/lsctp-peer-%d-%d", os.getenv("TMPDIR") or "/tmp",
+    N.pid(), #peers + 1)
+  local p = setmetatable({ log = base .. ".log", rcfile = base .. ".rc",
+    pidfile = base .. ".pid" }, Peer)
+  os.remove(p.rcfile)
+  os.remove(p.pidfile)
+  local cmd = N.peer_command(netns, seconds, script, args)
+  -- A background subshell starts the peer (under `timeout`), writes its pid
+  -- (what kill() stops: timeout passes the signal on) and then its exit
+  -- status. Its own output goes to /dev/null so that N.sh returns at once.
+  N.must_sh(string.format(
+    "( %s >%s 2>&1 </dev/null & echo $! >%s; wait $!; echo $? >%s ) >/dev/null 2>&1 </dev/null &",
+    cmd, N.quote(p.log), N.quote(p.pidfile), N.quote(p.rcfile)))
+  local deadline = H.now() + 2
+  repeat
+    p.pid = tonumber((read_file(p.pidfile) or ""):match("%d+"))
+    if not p.pid then sleep_ms(20) end
+  until p.pid or H.now() >= deadline
+  peers[#peers + 1] = p
+  return p
+end
+
+function Peer:output()
+  return read_file(self.log) or ""
+end
+
+function Peer:exited()
+  local rc = read_file(self.rcfile)
+  if rc and rc:match("%d") then return true, tonumber(rc:match("%d+")) end
+  return false
+end
+
+function Peer:wait_line(pattern, ms)
+  local deadline = H.now() + (ms or H.TIMEOUT) / 1000
+  while true do
+    local out = self:output()
+    local cap = out:match(pattern)
+    if cap then return cap end
+    if self:exited() or H.now() >= deadline then
+      -- one last look: the line may have come with the exit
+      return self:output():match(pattern)
+    end
+    sleep_ms(50)
+  end
+end
+
+function Peer:wait(ms)
+  local deadline = H.now() + (ms or H.TIMEOUT) / 1000
+  while true do
+    local done, rc = self:exited()
+    if done then return true, rc end
+    if H.now() >= deadline then return false end
+    sleep_ms(50)
+  end
+end
+
+function Peer:kill()
+  if self.pid and not self:exited() then
+    N.sh(string.format("kill -TERM %d", self.pid))
+  end
+end
+
+function Peer:remove_files()
+  os.remove(self.log)
+  os.remove(self.rcfile)
+  os.remove(self.pidfile)
+end
+
+-------------------------------------------------------------------------------
+-- Network namespaces and veth pairs
+-------------------------------------------------------------------------------
+
+local namespaces = {}
+local links = {}      -- interfaces made in this namespace
+
+-- A name no other run uses: prefix + this process id + a counter; short
+-- enough for an interface name (15 characters) with a prefix of up to 5.
+local counter = 0
+function N.unique(prefix)
+  counter = counter + 1
+  return string.format("%s%dx%d", prefix, N.pid() % 100000, counter % 1000)
+end
+
+-- Creates a network namespace with lo up; returns its name.
+function N.add_netns(name)
+  N.must_sh("ip netns add " .. N.quote(name))
+  namespaces[#namespaces + 1] = name
+  N.must_sh("ip -n " .. N.quote(name) .. " link set lo up")
+  return name
+end
+
+-- A veth pair with `here` in this (the spec's) namespace holding address
+-- `here_cidr`, and `there` in namespace `netns` holding `there_cidr`; both
+-- ends up. Deleting the namespace deletes the pair.
+function N.add_veth(here, here_cidr, netns, there, there_cidr)
+  local q = N.quote
+  N.must_sh(string.format("ip link add %s type veth peer name %s netns %s",
+    q(here), q(there), q(netns)))
+  links[#links + 1] = here
+  N.must_sh(string.format("ip addr add %s dev %s", q(here_cidr), q(here)))
+  N.must_sh(string.format("ip -n %s addr add %s dev %s", q(netns), q(there_cidr), q(there)))
+  N.must_sh(string.format("ip link set %s up", q(here)))
+  N.must_sh(string.format("ip -n %s link set %s up", q(netns), q(there)))
+end
+
+-- A dummy interface in this namespace holding the addresses `cidrs` (an
+-- array; IPv6 ones without duplicate address detection, so that they can be
+-- used at once), up. N.teardown() deletes it.
+function N.add_dummy(name, cidrs)
+  local q = N.quote
+  N.must_sh(string.format("ip link add %s type dummy", q(name)))
+  links[#links + 1] = name
+  for _, cidr in ipairs(cidrs) do
+    local v6 = cidr:find(":", 1, true)
+    N.must_sh(string.format("ip addr add %s dev %s%s", q(cidr), q(name), v6 and " nodad" or ""))
+  end
+  N.must_sh(string.format("ip link set %s up", q(name)))
+end
+
+-------------------------------------------------------------------------------
+-- Sysctls
+-------------------------------------------------------------------------------
+
+local function sysctl_path(name)
+  return "/proc/sys/" .. name:gsub("%.", "/")
+end
+
+-- The value of a sysctl ("net.sctp.addip_enable"), or nil.
+function N.sysctl(name)
+  local s = read_file(sysctl_path(name))
+  return s and s:match("^%s*(.-)%s*$")
+end
+
+-- Sets sysctls ({name = value}), calls fn(), and restores the old values
+-- whatever happens. Returns what fn returns; re-raises its error.
+function N.with_sysctls(settings, fn)
+  local old = {}
+  local function restore()
+    for name, value in pairs(old) do
+      local f = io.open(sysctl_path(name), "w")
+      if f then f:write(value) f:close() end
+    end
+  end
+  for name, value in pairs(settings) do
+    local cur = N.sysctl(name)
+    if cur == nil then
+      restore()
+      error("no sysctl " .. name, 2)
+    end
+    old[name] = cur
+    local f, err = io.open(sysctl_path(name), "w")
+    if not f then
+      restore()
+      error("cannot set sysctl " .. name .. ": " .. tostring(err), 2)
+    end
+    f:write(tostring(value))
+    f:close()
+  end
+  local r = H.pack(pcall(fn))
+  restore()
+  if not r[1] then error(r[2], 0) end
+  return unpack_(r, 2, r.n)
+end
+
+-------------------------------------------------------------------------------
+-- Cleaning up
+-------------------------------------------------------------------------------
+
+-- Removes everything made here: stops the peers, deletes the namespaces
+-- (and with them the veth pairs). Safe to call more than once.
+function N.teardown()
+  for i = #peers, 1, -1 do
+    local p = peers[i]
+    peers[i] = nil
+    pcall(function()
+      p:kill()
+      p:wait(2000)
+      p:remove_files()
+    end)
+  end
+  for i = #links, 1, -1 do
+    local link = links[i]
+    links[i] = nil
+    N.sh("ip link del " .. N.quote(link) .. " 2>/dev/null")
+  end
+  for i = #namespaces, 1, -1 do
+    local ns = namespaces[i]
+    namespaces[i] = nil
+    N.sh("ip netns pids " .. N.quote(ns) .. " | xargs -r kill -KILL")
+    N.sh("ip netns del " .. N.quote(ns))
+  end
+end
+
+return N
