@@ -123,6 +123,33 @@ describe("cqueues", function()
     assert.is_string(second[3])
   end)
 
+  it("lets one coroutine wait to send at a time; closing wakes the writer", function()
+    -- a receiver that never reads and small buffers: the sender blocks
+    local server, client, assoc = H.pair({ recbuf = 4096 }, { sndbuf = 4096 })
+    local cq = cqueues.new()
+    local first, second, sent = nil, nil, 0
+    local chunk = ("x"):rep(1000)
+    cq:wrap(function()
+      while true do
+        local ok, err = client:send(assoc, 0, chunk)
+        if not ok then first = err; return end
+        sent = sent + 1
+      end
+    end)
+    cq:wrap(function()
+      cqueues.sleep(0.3)   -- by now the first coroutine waits in send
+      local v, err, detail = client:send(assoc, 0, "me too")
+      second = { v, err, detail }
+      client:close()
+    end)
+    assert(cq:loop(10))
+    assert.is_true(sent > 0)
+    assert.is_nil(second[1])
+    assert.equal("ebusy", second[2])
+    assert.is_string(second[3])
+    assert.equal("closed", first)   -- the blocked writer woke up on close
+  end)
+
   it("connects inside a coroutine", function()
     local srv = H.server()
     local cq = cqueues.new()
