@@ -54,58 +54,10 @@ local function http_post(port, path, body)
   return status, payload
 end
 
-local CONF = [[
-daemon on;
-master_process off;
-worker_processes 1;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log info;
-load_module ${modules}/ndk_http_module.so;
-load_module ${modules}/ngx_http_lua_module.so;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/body;
-  proxy_temp_path ${dir}/proxy;
-  fastcgi_temp_path ${dir}/fastcgi;
-  uwsgi_temp_path ${dir}/uwsgi;
-  scgi_temp_path ${dir}/scgi;
-  lua_package_path "${root}/lua/?.lua;/usr/share/lua/5.1/?.lua;;";
-  lua_package_cpath "${root}/build/luajit/?.so;;";
-  init_by_lua_block {
-    local sctp = require "sctp"
-    sctp.setwaiter(require("sctp.ngx").waiter())
-  }
-  server {
-    listen 127.0.0.1:${http_port};
-    location /sctp {
-      content_by_lua_block {
-        local sctp = require "sctp"
-        ngx.req.read_body()
-        local body = ngx.req.get_body_data() or ""
-        local c = assert(sctp.open(0, {ip = "127.0.0.1"}))
-        local assoc, err, detail = c:connect("127.0.0.1", ${sctp_port}, nil, 5000)
-        if not assoc then
-          ngx.status = 502
-          ngx.say("connect: ", err, " ", detail)
-          return c:close()
-        end
-        assert(c:send({assoc_id = assoc.assoc_id, stream = 0, ppid = 7}, body))
-        local ip, port, anc, data
-        repeat
-          ip, port, anc, data = c:recv(5000)
-        until not ip or not sctp.is_event(data)
-        c:close()
-        if not ip then
-          ngx.status = 504
-          return ngx.say("recv: ", port)
-        end
-        ngx.print(data)
-      }
-    }
-  }
-}
-]]
+-- The example configuration, with its ${placeholders} filled in here.
+local function example_conf()
+  return read("examples/openresty/nginx.conf")
+end
 
 describe("OpenResty (nginx + lua-nginx-module)", function()
   local dir, root, http_port
@@ -128,7 +80,7 @@ describe("OpenResty (nginx + lua-nginx-module)", function()
 
     local srv = H.server()
     http_port = free_tcp_port()
-    local conf = CONF:gsub("%${([%w_]+)}", {
+    local conf = example_conf():gsub("%${([%w_]+)}", {
       dir = dir, modules = MODULES, root = root,
       http_port = tostring(http_port), sctp_port = tostring(H.port_of(srv)),
     })
