@@ -43,7 +43,7 @@ HDRS := $(wildcard csrc/*.h)
 MODULE := $(BUILD)/sctp/core.so
 LUA_SRCS := lua/sctp.lua $(wildcard lua/sctp/*.lua)
 
-.PHONY: all install uninstall clean test test-all demo check-headers bench bench-deps fuzz
+.PHONY: all install uninstall clean test test-all demo docs check-headers bench bench-deps fuzz
 
 all: $(MODULE)
 
@@ -95,6 +95,13 @@ demo:
 	@LUA=$(LUA) tools/install-deps
 	@$(MAKE) --no-print-directory all
 	tools/run-demo --lua $(LUA)
+
+# The reference (LDoc, build/docs) and a check that it covers every public
+# function, method, option and event.
+docs: all
+	@command -v ldoc >/dev/null || { echo "docs: needs ldoc: apt-get install lua-ldoc lua-markdown"; exit 2; }
+	ldoc .
+	tools/check-docs
 
 # Benchmarks against C, Erlang gen_sctp and Go in one VM boot (bench/).
 bench:
