@@ -43,7 +43,7 @@ HDRS := $(wildcard csrc/*.h)
 MODULE := $(BUILD)/sctp/core.so
 LUA_SRCS := lua/sctp.lua $(wildcard lua/sctp/*.lua)
 
-.PHONY: all install uninstall clean test test-all demo docs check-headers bench bench-deps fuzz
+.PHONY: all install uninstall clean test test-all demo docs check-headers bench bench-deps fuzz soak
 
 all: $(MODULE)
 
@@ -115,3 +115,7 @@ bench-deps:
 # libFuzzer harnesses for the decoders and the option encoder (fuzz/).
 fuzz:
 	fuzz/run
+
+# Long reliability runs (bounded; loopback and namespaces only), in the VM.
+soak: all
+	soak/run
