@@ -253,17 +253,26 @@ static int l_send_assoc(lua_State *L)
     struct sctp_sndrcvinfo info;
     socklen_t len = sizeof info;
     lsctp_socket *s = lsctp_opensocket(L, 1);
+    lsctp_send_defaults *cached;
     sctp_assoc_t id;
     int stream;
     if (!s)
         return 3;
     id = lsctp_checkassoc(L, 2, "send: assoc");
     stream = (int)lsctp_checkint(L, 3, "send: stream", 0, 65535);
-    memset(&info, 0, sizeof info);
-    info.sinfo_assoc_id = id;
-    if (s->be->getsockopt(s->fd, IPPROTO_SCTP, SCTP_DEFAULT_SEND_PARAM, &info, &len) < 0) {
-        memset(&info, 0, sizeof info);   /* no defaults for this id: plain send */
+    cached = &s->send_cache[(unsigned)id % LSCTP_SEND_CACHE];
+    if (cached->valid && cached->id == id) {
+        info = cached->info;
+    } else {
+        memset(&info, 0, sizeof info);
         info.sinfo_assoc_id = id;
+        if (s->be->getsockopt(s->fd, IPPROTO_SCTP, SCTP_DEFAULT_SEND_PARAM, &info, &len) == 0) {
+            cached->valid = 1;
+            cached->id = id;
+            cached->info = info;
+        } else {
+            memset(&info, 0, sizeof info);   /* no defaults for this id: plain send */
+        }
     }
     info.sinfo_assoc_id = id;
     info.sinfo_stream = (uint16_t)stream;

@@ -69,6 +69,18 @@ typedef struct lsctp_rxstate {
     socklen_t fromlen;
 } lsctp_rxstate;
 
+/* send(assoc, stream, data) uses the association's default send
+ * parameters; reading them costs a getsockopt per message, so the last few
+ * are kept (direct-mapped by assoc id) and dropped whenever
+ * sctp_default_send_param is set through this socket, the only way they
+ * change for an existing association. */
+#define LSCTP_SEND_CACHE 8
+typedef struct lsctp_send_defaults {
+    int valid;
+    sctp_assoc_t id;
+    struct sctp_sndrcvinfo info;
+} lsctp_send_defaults;
+
 typedef struct lsctp_socket {
     int fd;                 /* -1 once closed */
     int family;             /* AF_INET or AF_INET6 */
@@ -79,6 +91,7 @@ typedef struct lsctp_socket {
                                in the kernel (SCTP_EOF/ABORT flags work, no EOF) */
     const lsctp_backend *be;
     lsctp_rxstate rx;
+    lsctp_send_defaults send_cache[LSCTP_SEND_CACHE];
 } lsctp_socket;
 
 lsctp_socket *lsctp_checksocket(lua_State *L, int idx);

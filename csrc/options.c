@@ -430,6 +430,7 @@ static int set_default_send(lua_State *L, lsctp_socket *s, const option *o, int 
     if (s->be->getsockopt(s->fd, o->level, o->optname, &info, &len) < 0)
         return sockopt_fail(L, o, 0);
     lsctp_checksndrcvinfo(L, idx, &info, "setopts: sctp_default_send_param");
+    memset(s->send_cache, 0, sizeof s->send_cache);   /* see lsctp_send_defaults */
     if (s->be->setsockopt(s->fd, o->level, o->optname, &info, sizeof info) < 0)
         return sockopt_fail(L, o, 1);
     return 0;
