@@ -106,8 +106,9 @@ local flags = opts.unordered and {"unordered"} or {}
 -- so a line typed while a message is awaited goes out promptly.
 while true do
   if stdin_open and assoc_id and core.poll(0, "r", 0) then
-    local line = io.read("*L")
+    local line = io.read("*l")   -- ("*L" keeps the newline, but not on Lua 5.1)
     if line then
+      line = line .. "\n"
       local ok, err, detail = sock:send({assoc_id = assoc_id, stream = opts.stream,
                                          ppid = opts.ppid, flags = flags}, line)
       if not ok then die("send", err, detail) end
