@@ -30,6 +30,8 @@ typedef struct lsctp_backend {
     int (*shutdown)(int h, int how);
     ssize_t (*sendmsg)(int h, const struct msghdr *msg, int flags);
     ssize_t (*recvmsg)(int h, struct msghdr *msg, int flags);
+    /* Several messages in one call; returns how many went out. */
+    int (*sendmmsg)(int h, struct mmsghdr *msgs, unsigned count, int flags);
     int (*setsockopt)(int h, int level, int name, const void *val, socklen_t len);
     int (*getsockopt)(int h, int level, int name, void *val, socklen_t *len);
     /* Local (peer = 0) or peer (peer = 1) addresses; free with freeaddrs. */

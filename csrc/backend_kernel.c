@@ -58,6 +58,11 @@ static ssize_t k_recvmsg(int h, struct msghdr *msg, int flags)
     return recvmsg(h, msg, flags);
 }
 
+static int k_sendmmsg(int h, struct mmsghdr *msgs, unsigned count, int flags)
+{
+    return sendmmsg(h, msgs, count, flags | MSG_NOSIGNAL);
+}
+
 static int k_setsockopt(int h, int level, int name, const void *val, socklen_t len)
 {
     return setsockopt(h, level, name, val, len);
@@ -108,6 +113,6 @@ static int k_pollfd(int h)
 const lsctp_backend lsctp_kernel_backend = {
     "kernel",
     k_socket, k_close, k_bindx, k_connectx, k_listen, k_accept, k_shutdown,
-    k_sendmsg, k_recvmsg, k_setsockopt, k_getsockopt,
+    k_sendmsg, k_recvmsg, k_sendmmsg, k_setsockopt, k_getsockopt,
     k_getaddrs, k_freeaddrs, k_peeloff, k_pollfd,
 };

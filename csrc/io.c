@@ -245,35 +245,42 @@ static int l_send(lua_State *L)
     return send_message(L, s, 3, &info, NULL, "send");
 }
 
+/* The default send parameters of an association, from the cache or the
+ * kernel (see lsctp_send_defaults). */
+static void assoc_defaults(lsctp_socket *s, sctp_assoc_t id, struct sctp_sndrcvinfo *info)
+{
+    lsctp_send_defaults *cached = &s->send_cache[(unsigned)id % LSCTP_SEND_CACHE];
+    socklen_t len = sizeof *info;
+    if (cached->valid && cached->id == id) {
+        *info = cached->info;
+        return;
+    }
+    memset(info, 0, sizeof *info);
+    info->sinfo_assoc_id = id;
+    if (s->be->getsockopt(s->fd, IPPROTO_SCTP, SCTP_DEFAULT_SEND_PARAM, info, &len) == 0) {
+        cached->valid = 1;
+        cached->id = id;
+        cached->info = *info;
+    } else {
+        memset(info, 0, sizeof *info);   /* no defaults for this id: plain send */
+    }
+    info->sinfo_assoc_id = id;
+}
+
 /* send_assoc(assoc, stream, data): the association's default send
  * parameters (sctp_default_send_param) with the stream replaced, as
  * gen_sctp:send/4 does. */
 static int l_send_assoc(lua_State *L)
 {
     struct sctp_sndrcvinfo info;
-    socklen_t len = sizeof info;
     lsctp_socket *s = lsctp_opensocket(L, 1);
-    lsctp_send_defaults *cached;
     sctp_assoc_t id;
     int stream;
     if (!s)
         return 3;
     id = lsctp_checkassoc(L, 2, "send: assoc");
     stream = (int)lsctp_checkint(L, 3, "send: stream", 0, 65535);
-    cached = &s->send_cache[(unsigned)id % LSCTP_SEND_CACHE];
-    if (cached->valid && cached->id == id) {
-        info = cached->info;
-    } else {
-        memset(&info, 0, sizeof info);
-        info.sinfo_assoc_id = id;
-        if (s->be->getsockopt(s->fd, IPPROTO_SCTP, SCTP_DEFAULT_SEND_PARAM, &info, &len) == 0) {
-            cached->valid = 1;
-            cached->id = id;
-            cached->info = info;
-        } else {
-            memset(&info, 0, sizeof info);   /* no defaults for this id: plain send */
-        }
-    }
+    assoc_defaults(s, id, &info);
     info.sinfo_assoc_id = id;
     info.sinfo_stream = (uint16_t)stream;
     return send_message(L, s, 4, &info, NULL, "send");
@@ -315,6 +322,95 @@ static int l_sendx(lua_State *L)
         return lsctp_pushfail(L, "econnrefused",
                               "sendx: the association could not be set up (see its events)");
     lua_pushinteger(L, pinfo.spinfo_assoc_id);
+    return 1;
+}
+
+/* send_many(list, first) -> next index | nil, err, detail, next index.
+ * Each entry of list is {sndrcvinfo, data} or {assoc, stream, data} (data a
+ * string), as the two forms of send; entries from `first` on go out in
+ * batches of up to SEND_BATCH messages per sendmmsg call. On "eagain" the
+ * caller waits and calls again from the returned index. */
+#define SEND_BATCH 64
+static int l_send_many(lua_State *L)
+{
+    struct mmsghdr msgs[SEND_BATCH];
+    struct iovec iovs[SEND_BATCH];
+    union {
+        char buf[CMSG_SPACE(sizeof(struct sctp_sndrcvinfo))];
+        size_t align;   /* cmsghdr's alignment (its flexible member rules it out here) */
+    } controls[SEND_BATCH];
+    lsctp_socket *s = lsctp_opensocket(L, 1);
+    int total, next;
+    if (!s)
+        return 3;
+    luaL_checktype(L, 2, LUA_TTABLE);
+    total = (int)lua_rawlen(L, 2);
+    next = (int)lsctp_optint(L, 3, "send_many: first", 1, (lua_Integer)total + 1, 1);
+    while (next <= total) {
+        int count = 0, sent;
+        for (; count < SEND_BATCH && next + count <= total; count++) {
+            struct sctp_sndrcvinfo info;
+            struct cmsghdr *cmsg;
+            size_t len;
+            int data_idx;
+            lua_rawgeti(L, 2, next + count);
+            if (lua_type(L, -1) != LUA_TTABLE)
+                return luaL_error(L, "send_many: entry %d: table expected, got %s",
+                                  next + count, luaL_typename(L, -1));
+            lua_rawgeti(L, -1, 3);
+            if (lua_isnil(L, -1)) {            /* {sndrcvinfo, data} */
+                lua_pop(L, 1);
+                memset(&info, 0, sizeof info);
+                lua_rawgeti(L, -1, 1);
+                lsctp_checksndrcvinfo(L, -1, &info, "send_many: sndrcvinfo");
+                lua_pop(L, 1);
+                lua_rawgeti(L, -1, 2);
+            } else {                           /* {assoc, stream, data} */
+                lua_rawgeti(L, -2, 1);
+                assoc_defaults(s, lsctp_checkassoc(L, -1, "send_many: assoc"), &info);
+                lua_pop(L, 1);
+                lua_rawgeti(L, -2, 2);
+                info.sinfo_stream = (uint16_t)lsctp_checkint(L, -1, "send_many: stream", 0, 65535);
+                lua_pop(L, 1);
+            }
+            data_idx = lua_gettop(L);
+            if (lua_type(L, data_idx) != LUA_TSTRING)
+                return luaL_error(L, "send_many: entry %d: data: string expected, got %s",
+                                  next + count, luaL_typename(L, data_idx));
+            /* the strings stay referenced by the list while we send */
+            iovs[count].iov_base = (void *)lua_tolstring(L, data_idx, &len);
+            iovs[count].iov_len = len;
+            lua_pop(L, 2);
+            memset(&msgs[count], 0, sizeof msgs[count]);
+            msgs[count].msg_hdr.msg_iov = &iovs[count];
+            msgs[count].msg_hdr.msg_iovlen = 1;
+            msgs[count].msg_hdr.msg_control = controls[count].buf;
+            msgs[count].msg_hdr.msg_controllen = sizeof controls[count].buf;
+            cmsg = CMSG_FIRSTHDR(&msgs[count].msg_hdr);
+            cmsg->cmsg_level = IPPROTO_SCTP;
+            cmsg->cmsg_type = SCTP_SNDRCV;
+            cmsg->cmsg_len = CMSG_LEN(sizeof info);
+            memcpy(CMSG_DATA(cmsg), &info, sizeof info);
+        }
+        do
+            sent = s->be->sendmmsg(s->fd, msgs, (unsigned)count, MSG_DONTWAIT);
+        while (sent < 0 && errno == EINTR);
+        if (sent < 0) {
+            int err = errno;
+            lsctp_pusherrno(L, err, "send_many");
+            lua_pushinteger(L, next);
+            return 4;
+        }
+        next += sent;
+        if (sent < count) {
+            /* the kernel stopped early (a full buffer, or an error that the
+             * next call reports): let the caller wait and go on from here */
+            lsctp_pushfail(L, "eagain", "send_many: the send buffer is full");
+            lua_pushinteger(L, next);
+            return 4;
+        }
+    }
+    lua_pushinteger(L, next);
     return 1;
 }
 
@@ -422,17 +518,13 @@ static int rx_deliver(lua_State *L, lsctp_socket *s)
 /* recv() -> from_ip, from_port, ancdata, data | nil, "eagain" | nil, err, detail.
  * Loops over partial deliveries until MSG_EOR; if the rest has not arrived
  * yet, what was read stays in s->rx for the next call. */
-static int l_recv(lua_State *L)
+static int rx_one(lua_State *L, lsctp_socket *s)
 {
     union {
         char buf[CMSG_SPACE(sizeof(struct sctp_sndrcvinfo)) + CMSG_SPACE(64)];
         struct cmsghdr align;
     } control;
-    lsctp_socket *s = lsctp_opensocket(L, 1);
-    lsctp_rxstate *rx;
-    if (!s)
-        return 3;
-    rx = &s->rx;
+    lsctp_rxstate *rx = &s->rx;
     for (;;) {
         struct msghdr msg;
         struct iovec iov;
@@ -477,6 +569,46 @@ static int l_recv(lua_State *L)
     }
 }
 
+static int l_recv(lua_State *L)
+{
+    lsctp_socket *s = lsctp_opensocket(L, 1);
+    if (!s)
+        return 3;
+    return rx_one(L, s);
+}
+
+/* recv_many(max) -> array of {from_ip, from_port, ancdata, data} holding
+ * the messages already waiting (at most max), or nil, "eagain" when there
+ * is none, or nil, err, detail. An error after some messages ends the
+ * batch; the next call reports it. */
+static int l_recv_many(lua_State *L)
+{
+    lsctp_socket *s = lsctp_opensocket(L, 1);
+    int max, n = 0;
+    if (!s)
+        return 3;
+    max = (int)lsctp_checkint(L, 2, "recv_many: max", 1, 1 << 20);
+    lua_createtable(L, max < 64 ? max : 64, 0);
+    while (n < max) {
+        int i, rc = rx_one(L, s);
+        if (rc != 4) {
+            if (n > 0) {
+                lua_pop(L, rc);
+                break;
+            }
+            return rc;
+        }
+        lua_createtable(L, 4, 0);
+        for (i = 4; i >= 1; i--) {
+            lua_pushvalue(L, -1 - 1);   /* the value below the new table */
+            lua_rawseti(L, -2, i);
+            lua_remove(L, -2);
+        }
+        lua_rawseti(L, -2, ++n);
+    }
+    return 1;
+}
+
 /* setmode("binary"|"list") and setbuffer(bytes): receive-side settings */
 static int l_setmode(lua_State *L)
 {
@@ -499,9 +631,11 @@ static const luaL_Reg io_methods[] = {
     {"send", l_send},
     {"send_assoc", l_send_assoc},
     {"sendx", l_sendx},
+    {"send_many", l_send_many},
     {"eof", l_eof},
     {"abort", l_abort},
     {"recv", l_recv},
+    {"recv_many", l_recv_many},
     {"setmode", l_setmode},
     {"setbuffer", l_setbuffer},
     {NULL, NULL}};

@@ -320,6 +320,32 @@ function methods.recv(sock, timeout)
   return recv_kernel(sock, wait.deadline(timeout))
 end
 
+--- Receives up to `max` messages in one call: waits (up to `timeout`) for
+-- the first, then takes those already waiting. Returns an array of
+-- `{from_ip, from_port, ancdata, data}` (what `recv` returns, packed), or
+-- `nil, err, detail`.
+function methods.recv_many(sock, max, timeout)
+  if not is_integer(max) or max < 1 then argerror("recv_many", "max", "integer >= 1", max) end
+  check_timeout("recv_many", timeout)
+  local s = state[sock]
+  if s and (s.peeled or (s.qhead <= s.qtail and not isclosed(sock))) then
+    -- queued messages and peeled-off sockets go through recv's own logic
+    local a, b, c, d = methods.recv(sock, timeout)
+    if not a then return nil, b, c end
+    return {{a, b, c, d}}
+  end
+  local msgs, err, detail = raw.recv_many(sock, max)
+  if msgs or err ~= "eagain" then return msgs, err, detail end
+  if timeout == 0 then return nil, "timeout", "recv_many: no message waiting" end
+  local deadline = wait.deadline(timeout)
+  while true do
+    local ok, werr, wdetail = wait.wait(sock, "r", deadline, "recv_many")
+    if not ok then return nil, werr, wdetail end
+    msgs, err, detail = raw.recv_many(sock, max)
+    if msgs or err ~= "eagain" then return msgs, err, detail end
+  end
+end
+
 ---------------------------------------------------------------------------
 -- Sending.
 
@@ -364,6 +390,27 @@ function methods.sendx(sock, addrs, port, sndrcvinfo, data)
   if type(sndrcvinfo) ~= "table" then argerror("sendx", "sndrcvinfo", "table", sndrcvinfo) end
   if type(data) ~= "string" and type(data) ~= "table" then argerror("sendx", "data", "string or array of strings", data) end
   return send_wait(sock, raw.sendx, addrs, port, sndrcvinfo, data)
+end
+
+--- Sends many messages with few system calls (sendmmsg): `list` holds
+-- entries `{sndrcvinfo, data}` or `{assoc, stream, data}`, as the two forms
+-- of `send` (data a string). Waits while the buffer is full unless
+-- `non_block_send`. Returns `true`, or `nil, err, detail, sent` where
+-- `sent` counts the messages that went out before the failure. An invalid
+-- entry raises (the entries before it have gone out).
+function methods.send_many(sock, list)
+  if type(list) ~= "table" then argerror("send_many", "list", "array of messages", list) end
+  local next_index = 1
+  while true do
+    local n, err, detail, at = raw.send_many(sock, list, next_index)
+    if n then return true end
+    if err ~= "eagain" or getstate(sock).non_block_send then
+      return nil, err, detail, (at or next_index) - 1
+    end
+    next_index = at
+    local ok, werr, wdetail = wait.wait(sock, "w", nil, "send_many")
+    if not ok then return nil, werr, wdetail, next_index - 1 end
+  end
 end
 
 local function check_assoc(fn, assoc)
