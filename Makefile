@@ -36,7 +36,8 @@ ALL_CFLAGS := $(CFLAGS) $(WARN) $(SANFLAGS) -fPIC -fvisibility=hidden $(LUA_CFLA
 LDFLAGS ?=
 LIBS := -lsctp
 
-BUILD := build/$(LUA)
+# SANITIZE=1 builds apart (build/5.4-asan), so normal builds stay as they are.
+BUILD := build/$(LUA)$(if $(SANITIZE),-asan)
 SRCS := $(wildcard csrc/*.c)
 OBJS := $(patsubst csrc/%.c,$(BUILD)/obj/%.o,$(SRCS))
 HDRS := $(wildcard csrc/*.h)
@@ -83,8 +84,8 @@ clean:
 test:
 	@LUA=$(LUA) tools/install-deps
 	@$(MAKE) --no-print-directory all
-	@[ "$(LUA)" = luajit ] || $(MAKE) --no-print-directory LUA=luajit all
-	tools/run-tests --lua $(LUA)
+	@[ "$(LUA)" = luajit ] && [ -z "$(SANITIZE)" ] || $(MAKE) --no-print-directory LUA=luajit SANITIZE= all
+	tools/run-tests --lua $(LUA) $(if $(SANITIZE),--sanitize)
 
 # Every supported Lua, with one closing line of totals.
 test-all:

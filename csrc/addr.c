@@ -192,10 +192,11 @@ void lsctp_addrlist_free(lsctp_addrlist *l)
 void lsctp_puship(lua_State *L, const struct sockaddr *sa, socklen_t len)
 {
     char text[INET6_ADDRSTRLEN];
-    if (sa->sa_family == AF_INET && len >= (socklen_t)sizeof(struct sockaddr_in)) {
+    /* the length first: the family itself is past a shorter address */
+    if (len >= (socklen_t)sizeof(struct sockaddr_in) && sa->sa_family == AF_INET) {
         inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, text, sizeof text);
         lua_pushstring(L, text);
-    } else if (sa->sa_family == AF_INET6 && len >= (socklen_t)sizeof(struct sockaddr_in6)) {
+    } else if (len >= (socklen_t)sizeof(struct sockaddr_in6) && sa->sa_family == AF_INET6) {
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, text, sizeof text);
         lua_pushstring(L, text);
     } else {

@@ -66,8 +66,10 @@ void lsctp_checksndrcvinfo(lua_State *L, int idx, struct sctp_sndrcvinfo *info,
     lua_pushnil(L);
     while (lua_next(L, idx)) {
         const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
-        if (!k)
+        if (!k) {
             luaL_error(L, "%s: unexpected non-string key in sndrcvinfo", what);
+            return;   /* not reached; tells gcc (SANITIZE=1 builds) that k is set below */
+        }
         snprintf(field, sizeof field, "%s: field '%s'", what, k);
         if (strcmp(k, "stream") == 0)
             info->sinfo_stream = (uint16_t)lsctp_checkint(L, -1, field, 0, 65535);
@@ -106,8 +108,11 @@ static size_t control_size(const lsctp_addrlist *dest)
 {
     size_t n = CMSG_SPACE(sizeof(struct sctp_sndrcvinfo));
     int i;
+    /* exactly what fill_control writes: spare zero bytes at the end would
+     * read as a cmsg of length 0, and the kernel fails the send (EINVAL) */
     for (i = 1; dest && i < dest->count; i++)
-        n += CMSG_SPACE(sizeof(struct in6_addr));
+        n += dest->addrs[i].ss_family == AF_INET6 ? CMSG_SPACE(sizeof(struct in6_addr))
+                                                  : CMSG_SPACE(sizeof(struct in_addr));
     return n;
 }
 
@@ -459,6 +464,9 @@ static void rx_control(lsctp_rxstate *rx, struct msghdr *msg)
 {
     struct cmsghdr *c;
     for (c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
+        /* CMSG_NXTHDR checks the lengths of the cmsgs after the first */
+        if (c->cmsg_len > msg->msg_controllen - (size_t)((char *)c - (char *)msg->msg_control))
+            break;
         if (c->cmsg_level == IPPROTO_SCTP && c->cmsg_type == SCTP_SNDRCV
             && c->cmsg_len >= CMSG_LEN(sizeof rx->info)) {
             memcpy(&rx->info, CMSG_DATA(c), sizeof rx->info);

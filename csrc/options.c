@@ -132,9 +132,11 @@ static void fill_port(lsctp_socket *s, char *base, const field *f)
     if (n > 0) {
         if (addrs->sa_family == AF_INET || addrs->sa_family == AF_INET6)
             ((struct sockaddr_in *)&ss)->sin_port = ((struct sockaddr_in *)addrs)->sin_port;
-        s->be->freeaddrs(addrs, peer);
         memcpy(base + f->offset, &ss, sizeof ss);
     }
+    /* libsctp hands back its buffer even for 0 addresses */
+    if (n >= 0 && addrs)
+        s->be->freeaddrs(addrs, peer);
 }
 
 /* Writes the Lua value at idx into the field; errors name option and field. */

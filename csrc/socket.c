@@ -247,7 +247,8 @@ static int push_names(lua_State *L, int peer)
         lua_rawseti(L, -2, i + 1);
         off += len;
     }
-    if (n > 0)
+    /* libsctp hands back its buffer even for 0 addresses */
+    if (addrs)
         s->be->freeaddrs(addrs, peer);
     return 1;
 }
