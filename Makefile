@@ -108,9 +108,11 @@ docs: all
 bench:
 	@LUA=$(LUA) tools/install-deps
 	@$(MAKE) --no-print-directory all
+	@[ -x bench/run ] || { echo "make bench: bench/ is not in this tree yet (issue 7 is open)"; exit 2; }
 	bench/run --lua $(LUA)
 
 bench-deps:
+	@[ -x bench/deps ] || { echo "make bench-deps: bench/ is not in this tree yet (issue 7 is open)"; exit 2; }
 	bench/deps
 
 # libFuzzer harnesses for the decoders and the option encoder (fuzz/).

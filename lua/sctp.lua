@@ -29,8 +29,7 @@ local methods = core.methods
 -- The raw (non-blocking) C methods, before interposition.
 local raw = {}
 for name, fn in pairs(methods) do raw[name] = fn end
-local raw_recv, raw_send, raw_send_assoc, isclosed =
-      raw.recv, raw.send, raw.send_assoc, raw.isclosed
+local raw_send, raw_send_assoc, isclosed = raw.send, raw.send_assoc, raw.isclosed
 
 -- Per-socket Lua state, collected with the socket.
 local state = setmetatable({}, {__mode = "k"})
@@ -80,6 +79,20 @@ end
 
 local function raise(msg)
   error(msg, user_level())
+end
+
+-- Runs f(...) and re-raises its Lua error as an error of `fn` (the
+-- function the user called), at the user's line. `cleanup` runs first.
+local function as_errors_of(fn, cleanup, f, ...)
+  local r = {pcall(f, ...)}
+  if not r[1] then
+    if cleanup then cleanup() end
+    local msg = tostring(r[2]):gsub("^[^:]*:%d+: ", ""):gsub("^sctp: ", "")
+    msg = msg:gsub("^" .. fn .. ": ", ""):gsub("^setopts: ", ""):gsub("^connect: ", "")
+    msg = msg:gsub("^bindx: ", "")
+    raise(("sctp: %s: %s"):format(fn, msg))
+  end
+  return r[2], r[3], r[4], r[5]
 end
 
 local function argerror(fn, arg, expected, value)
@@ -276,7 +289,7 @@ end
 -- Waits for and reads the next message from the kernel (not the queue).
 local function recv_kernel(sock, deadline)
   while true do
-    local a, b, c, d = raw_recv(sock)
+    local a, b, c, d = raw.recv(sock)
     if a or b ~= "eagain" then return a, b, c, d end
     local ok, err, detail = wait.wait(sock, "r", deadline, "recv")
     if not ok then return nil, err, detail end
@@ -292,17 +305,20 @@ local ended_states = {comm_lost = true, shutdown_comp = true, cant_assoc = true}
 -- final assoc_change, and answer "closed" once the queue is empty.
 local function peeled_recv(sock, s, timeout)
   if s.ended then
-    local a, b, c, d = raw_recv(sock)
-    if a or b ~= "eagain" then return a, b, c, d end
+    local a, b, c, d = raw.recv(sock)
+    if a or (b ~= "eagain" and b ~= "econnreset") then return a, b, c, d end
     return nil, "closed", "recv: the association has ended"
   end
-  local a, b, c, d = raw_recv(sock)
+  local a, b, c, d = raw.recv(sock)
   if not a and b == "eagain" then
     if timeout == 0 then return nil, "timeout", "recv: no message waiting" end
     a, b, c, d = recv_kernel(sock, wait.deadline(timeout))
   end
   if type(d) == "table" and d.event == "assoc_change" and ended_states[d.state] then
     s.ended = true
+  elseif not a and b == "econnreset" then
+    s.ended = true   -- aborted: the same end, told the way one-to-many sockets tell it
+    return nil, "closed", "recv: the association was aborted"
   end
   return a, b, c, d
 end
@@ -314,7 +330,7 @@ function methods.recv(sock, timeout)
     if s.qhead <= s.qtail and not isclosed(sock) then return dequeue(s) end
     if s.peeled then return peeled_recv(sock, s, timeout) end
   end
-  local a, b, c, d = raw_recv(sock)
+  local a, b, c, d = raw.recv(sock)
   if a or b ~= "eagain" then return a, b, c, d end
   if timeout == 0 then return nil, "timeout", "recv: no message waiting" end
   return recv_kernel(sock, wait.deadline(timeout))
@@ -500,7 +516,16 @@ end
 function check_addrs(fn, name, addrs, many)
   local t = type(addrs)
   if t == "string" then return end
-  if t == "table" and (many or #addrs == 2) then return end
+  if t == "table" and not many and #addrs == 2 then return end
+  if t == "table" and many then
+    if type(addrs[2]) == "number" then return end          -- one {ip, port}
+    local ok = #addrs >= 1
+    for i = 1, #addrs do
+      local a = addrs[i]
+      if type(a) ~= "string" and not (type(a) == "table" and type(a[1]) == "string") then ok = false end
+    end
+    if ok then return end
+  end
   argerror(fn, name, many and "address or array of addresses" or "address", addrs)
 end
 
@@ -519,9 +544,9 @@ end
 
 -- Starts an association; returns its id or nil, err, detail.
 local function start_assoc(fn, sock, addr, port, opts, timeout)
-  local ok, err, detail = parse_connect_args(fn, sock, addr, port, opts, timeout)
+  local ok, err, detail = as_errors_of(fn, nil, parse_connect_args, fn, sock, addr, port, opts, timeout)
   if not ok then return nil, err, detail end
-  return raw.connectx(sock, addr, port)
+  return as_errors_of(fn, nil, raw.connectx, sock, addr, port)
 end
 
 local failed_states = {cant_assoc = true, comm_lost = true, shutdown_comp = true}
@@ -709,10 +734,14 @@ function M.open(port, opts)
   local sock, err, detail = core.socket(family, stype)
   if not sock then return nil, err, detail end
   newstate(sock)
+  -- a bad option or address raises naming open, and leaves no socket behind
   local ok
-  ok, err, detail = raw.setopt(sock, "sctp_events", default_events)
-  if ok then ok, err, detail = apply_options(sock, opts, open_only) end
-  if ok then ok, err, detail = raw.bindx(sock, ip, opts.port or port or 0, "add") end
+  ok, err, detail = as_errors_of("open", function() raw.close(sock) end, function()
+    local done, e, d = raw.setopt(sock, "sctp_events", default_events)
+    if done then done, e, d = apply_options(sock, opts, open_only) end
+    if done then done, e, d = raw.bindx(sock, ip, opts.port or port or 0, "add") end
+    return done, e, d
+  end)
   if not ok then
     raw.close(sock)
     return nil, err, detail

@@ -323,6 +323,87 @@ function N.with_sysctls(settings, fn)
 end
 
 -------------------------------------------------------------------------------
+-- Process figures and signals (reliability and leak specs)
+-------------------------------------------------------------------------------
+
+-- The number of open file descriptors of this Lua process, counted in
+-- /proc/self/fd: with LuaFileSystem when it is there (no process is
+-- started), else with `ls` (slow under emulation: a fork and an exec).
+local has_lfs, lfs = pcall(require, "lfs")
+function N.fd_count()
+  if has_lfs then
+    local n = 0
+    for name in lfs.dir("/proc/self/fd") do
+      if name ~= "." and name ~= ".." then n = n + 1 end
+    end
+    return n - 1        -- the directory being read is one of them
+  end
+  local out = N.must_sh("ls /proc/" .. N.pid() .. "/fd | wc -l")
+  -- the popen pipe this count is read through is one of them
+  return tonumber(out:match("%d+")) - 1
+end
+
+-- The resident set size of this process in KiB (VmRSS of /proc/self/status).
+function N.rss_kb()
+  local s = read_file("/proc/self/status") or ""
+  return tonumber(s:match("VmRSS:%s*(%d+)"))
+end
+
+-- The Lua heap in KiB after a full collection.
+function N.heap_kb()
+  collectgarbage("collect")
+  collectgarbage("collect")
+  return collectgarbage("count")
+end
+
+-- The soft limit on open files (ulimit -n) of this process, or nil.
+function N.fd_limit()
+  local s = read_file("/proc/" .. N.pid() .. "/limits") or ""
+  return tonumber(s:match("Max open files%s+(%d+)"))
+end
+
+-- Sends a signal ("KILL", "TERM", ...) to a process id; true when it went.
+function N.signal(pid, sig)
+  return (N.sh(string.format("kill -%s %d", sig or "TERM", pid)))
+end
+
+-- True while process `pid` exists (and is not a zombie).
+function N.alive(pid)
+  local s = read_file("/proc/" .. pid .. "/stat")
+  if not s then return false end
+  return s:match("^%d+ %b() (%a)") ~= "Z"
+end
+
+-- Runs iproute2's tc with `args` (a string), in namespace `netns` when
+-- given; returns its output, raising when it fails. tc runs without a
+-- preloaded sanitizer runtime (tools/run-tests --sanitize): its own
+-- allocations are not ours to report.
+function N.tc(args, netns)
+  local prefix = netns and ("ip netns exec " .. N.quote(netns) .. " ") or ""
+  return N.must_sh(prefix .. "env -u LD_PRELOAD tc " .. args)
+end
+
+-- Adds a netem qdisc to interface `dev` (in namespace `netns` when given):
+-- `params` like "delay 2ms loss 10%". N.teardown() removes the interfaces,
+-- and with them the qdiscs.
+function N.netem(dev, params, netns)
+  N.tc("qdisc replace dev " .. N.quote(dev) .. " root netem " .. params, netns)
+end
+
+-- The number of packets the root qdisc of `dev` dropped so far, or nil.
+function N.qdisc_drops(dev, netns)
+  return tonumber(N.tc("-s qdisc show dev " .. N.quote(dev), netns):match("dropped (%d+)"))
+end
+
+-- Why netem tests cannot run here (no tc or no sch_netem), or nil.
+function N.netem_unavailable()
+  local why = N.netns_unavailable()
+  if why then return why end
+  if not N.have("tc") then return "needs iproute2's tc" end
+  return nil
+end
+
+-------------------------------------------------------------------------------
 -- Cleaning up
 -------------------------------------------------------------------------------
 
