@@ -91,8 +91,11 @@ local function cycles(label, n, seconds, cycle)
   print("  RSS KiB along the way: " .. table.concat(series, " "))
   assert.equal(n, done, string.format("only %d of %d cycles within the time budget of %ds" ..
     " (raise SCTP_SOAK_SECONDS)", done, n, seconds))
+  -- a leak is growth; the count may drop when handles other specs left
+  -- behind (popen pipes, dropped sockets) are collected meanwhile
   for _, m in ipairs(samples) do
-    assert.equal(base.fds, m.fds, "descriptors after " .. tostring(m.at) .. " cycles")
+    assert.is_true(m.fds <= base.fds, ("descriptors after %s cycles: %d, %d before")
+      :format(tostring(m.at), m.fds, base.fds))
   end
   assert.is_true(last.heap - base.heap < HEAP_SLACK_KB,
     string.format("Lua heap grew by %.0f KiB", last.heap - base.heap))
