@@ -189,19 +189,53 @@ void lsctp_addrlist_free(lsctp_addrlist *l)
     memset(l, 0, sizeof *l);
 }
 
+/* The address bytes of an IPv4/IPv6 sockaddr of `len` bytes, or NULL when
+ * the length is too short or the family unknown (the length first: the
+ * family itself is past a shorter address). */
+static const void *ip_bytes(const struct sockaddr *sa, socklen_t len, size_t *size)
+{
+    if (len >= (socklen_t)sizeof(struct sockaddr_in) && sa->sa_family == AF_INET) {
+        *size = sizeof(struct in_addr);
+        return &((const struct sockaddr_in *)sa)->sin_addr;
+    }
+    if (len >= (socklen_t)sizeof(struct sockaddr_in6) && sa->sa_family == AF_INET6) {
+        *size = sizeof(struct in6_addr);
+        return &((const struct sockaddr_in6 *)sa)->sin6_addr;
+    }
+    return NULL;
+}
+
 void lsctp_puship(lua_State *L, const struct sockaddr *sa, socklen_t len)
 {
     char text[INET6_ADDRSTRLEN];
-    /* the length first: the family itself is past a shorter address */
-    if (len >= (socklen_t)sizeof(struct sockaddr_in) && sa->sa_family == AF_INET) {
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, text, sizeof text);
+    size_t size;
+    const void *bytes = ip_bytes(sa, len, &size);
+    if (bytes && inet_ntop(sa->sa_family, bytes, text, sizeof text))
         lua_pushstring(L, text);
-    } else if (len >= (socklen_t)sizeof(struct sockaddr_in6) && sa->sa_family == AF_INET6) {
-        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, text, sizeof text);
-        lua_pushstring(L, text);
-    } else {
+    else
         lua_pushnil(L);
+}
+
+void lsctp_puship_cached(lua_State *L, const struct sockaddr *sa, socklen_t len,
+                         lsctp_ipcache *cache)
+{
+    size_t size;
+    const void *bytes = ip_bytes(sa, len, &size);
+    if (!bytes) {
+        lua_pushnil(L);
+        return;
     }
+    if (cache->family != sa->sa_family || memcmp(cache->addr, bytes, size) != 0) {
+        if (!inet_ntop(sa->sa_family, bytes, cache->text, sizeof cache->text)) {
+            cache->family = 0;
+            lua_pushnil(L);
+            return;
+        }
+        cache->family = sa->sa_family;
+        memcpy(cache->addr, bytes, size);
+        cache->len = strlen(cache->text);
+    }
+    lua_pushlstring(L, cache->text, cache->len);
 }
 
 void lsctp_pushsockaddr(lua_State *L, const struct sockaddr *sa, socklen_t len)

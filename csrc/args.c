@@ -59,24 +59,34 @@ lua_Integer lsctp_optint(lua_State *L, int idx, const char *what,
     return lsctp_checkint(L, idx, what, min, max);
 }
 
+lua_Integer lsctp_checkfieldint(lua_State *L, int idx, const char *what, const char *field,
+                                lua_Integer min, lua_Integer max)
+{
+    if (lua_isinteger(L, idx)) {
+        lua_Integer v = lua_tointeger(L, idx);
+        if (v >= min && v <= max)
+            return v;
+    }
+    idx = lua_absindex(L, idx);
+    lua_pushfstring(L, "%s: field '%s'", what, field);
+    return lsctp_checkint(L, idx, lua_tostring(L, -1), min, max);   /* raises */
+}
+
 int lsctp_intfield(lua_State *L, int idx, const char *field, const char *what,
                    lua_Integer min, lua_Integer max, lua_Integer *out)
 {
     int found;
     lua_getfield(L, idx, field);
     found = !lua_isnil(L, -1);
-    if (found) {
-        lua_pushfstring(L, "%s: field '%s'", what, field);
-        *out = lsctp_checkint(L, -2, lua_tostring(L, -1), min, max);
-        lua_pop(L, 1);
-    }
+    if (found)
+        *out = lsctp_checkfieldint(L, -1, what, field, min, max);
     lua_pop(L, 1);
     return found;
 }
 
 sctp_assoc_t lsctp_checkassoc(lua_State *L, int idx, const char *what)
 {
-    lua_Integer id;
+    lua_Integer id = 0;
     if (lua_type(L, idx) == LUA_TTABLE) {
         idx = lua_absindex(L, idx);
         if (!lsctp_intfield(L, idx, "assoc_id", what, INT32_MIN, INT32_MAX, &id))

@@ -5,9 +5,10 @@
  * without touching io.c, options.c, notify.c or the Lua layer.
  *
  * Conventions, POSIX style: a handle is an int; calls return -1 (or a
- * negative ssize_t) and set errno on failure. Handles are non-blocking: a
- * call that would block fails with EAGAIN (or EINPROGRESS for connectx), and
- * the Lua layer waits on `pollfd(handle)` and retries.
+ * negative ssize_t) and set errno on failure. Calls do not block: a call
+ * that would block fails with EAGAIN (or EINPROGRESS for connectx), and the
+ * Lua layer waits on `pollfd(handle)` and retries; only recvmsg_wait waits,
+ * for a bounded time, when the Lua layer knows the thread may block.
  */
 #ifndef LSCTP_BACKEND_H
 #define LSCTP_BACKEND_H
@@ -30,6 +31,13 @@ typedef struct lsctp_backend {
     int (*shutdown)(int h, int how);
     ssize_t (*sendmsg)(int h, const struct msghdr *msg, int flags);
     ssize_t (*recvmsg)(int h, struct msghdr *msg, int flags);
+    /* recvmsg that waits up to timeout_ms (> 0) for a message, for a thread
+     * that may block: fails with EAGAIN when the time is up, or at once when
+     * the handle cannot wait (the caller then polls). *wait_state is the
+     * caller's scratch for this handle, 0 at first and kept between calls,
+     * so that set-up is done once, not per message. Every other call stays
+     * non-blocking whatever this does to the handle. */
+    ssize_t (*recvmsg_wait)(int h, struct msghdr *msg, int timeout_ms, int *wait_state);
     /* Several messages in one call; returns how many went out. */
     int (*sendmmsg)(int h, struct mmsghdr *msgs, unsigned count, int flags);
     int (*setsockopt)(int h, int level, int name, const void *val, socklen_t len);

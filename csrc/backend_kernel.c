@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
+#include <sys/time.h>
 #include <netinet/in.h>
 
 static int k_socket(int family, int type)
@@ -28,9 +29,30 @@ static int k_bindx(int h, struct sockaddr *addrs, int count, int flags)
     return sctp_bindx(h, addrs, count, flags);
 }
 
+/* recvmsg_wait makes a descriptor blocking; connectx and accept have no
+ * MSG_DONTWAIT, so they switch it back to non-blocking for the call. */
+static int nonblocking_begin(int h)
+{
+    int fl = fcntl(h, F_GETFL);
+    if (fl < 0 || (fl & O_NONBLOCK) || fcntl(h, F_SETFL, fl | O_NONBLOCK) < 0)
+        return -1;
+    return fl;
+}
+
+static void nonblocking_end(int h, int saved_flags)
+{
+    int e = errno;
+    if (saved_flags >= 0)
+        fcntl(h, F_SETFL, saved_flags);
+    errno = e;
+}
+
 static int k_connectx(int h, struct sockaddr *addrs, int count, sctp_assoc_t *id)
 {
-    return sctp_connectx(h, addrs, count, id);
+    int saved = nonblocking_begin(h);
+    int rc = sctp_connectx(h, addrs, count, id);
+    nonblocking_end(h, saved);
+    return rc;
 }
 
 static int k_listen(int h, int backlog)
@@ -40,7 +62,10 @@ static int k_listen(int h, int backlog)
 
 static int k_accept(int h)
 {
-    return accept4(h, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    int saved = nonblocking_begin(h);
+    int fd = accept4(h, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    nonblocking_end(h, saved);
+    return fd;
 }
 
 static int k_shutdown(int h, int how)
@@ -56,6 +81,35 @@ static ssize_t k_sendmsg(int h, const struct msghdr *msg, int flags)
 static ssize_t k_recvmsg(int h, struct msghdr *msg, int flags)
 {
     return recvmsg(h, msg, flags);
+}
+
+/* A blocking recvmsg bounded by SO_RCVTIMEO: one system call where
+ * recvmsg, poll and recvmsg again would be three (what a blocking C program
+ * pays). The descriptor turns blocking on the first call, and SO_RCVTIMEO is
+ * set only when the timeout changes (*wait_state holds the one set). */
+static ssize_t k_recvmsg_wait(int h, struct msghdr *msg, int timeout_ms, int *wait_state)
+{
+    ssize_t rc;
+    if (*wait_state != timeout_ms) {
+        struct timeval tv;
+        if (*wait_state == 0) {
+            int fl = fcntl(h, F_GETFL);
+            if (fl < 0 || fcntl(h, F_SETFL, fl & ~O_NONBLOCK) < 0)
+                return -1;
+        }
+        tv.tv_sec = timeout_ms / 1000;
+        tv.tv_usec = (timeout_ms % 1000) * 1000;
+        if (setsockopt(h, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0)
+            return -1;
+        *wait_state = timeout_ms;
+    }
+    rc = recvmsg(h, msg, 0);
+    /* A one-to-many socket with no association (and not listening) fails
+     * a blocking read with ENOTCONN where a non-blocking one says EAGAIN:
+     * give the non-blocking answer, the caller then polls. */
+    if (rc < 0 && errno == ENOTCONN)
+        rc = recvmsg(h, msg, MSG_DONTWAIT);
+    return rc;
 }
 
 static int k_sendmmsg(int h, struct mmsghdr *msgs, unsigned count, int flags)
@@ -113,6 +167,6 @@ static int k_pollfd(int h)
 const lsctp_backend lsctp_kernel_backend = {
     "kernel",
     k_socket, k_close, k_bindx, k_connectx, k_listen, k_accept, k_shutdown,
-    k_sendmsg, k_recvmsg, k_sendmmsg, k_setsockopt, k_getsockopt,
+    k_sendmsg, k_recvmsg, k_recvmsg_wait, k_sendmmsg, k_setsockopt, k_getsockopt,
     k_getaddrs, k_freeaddrs, k_peeloff, k_pollfd,
 };

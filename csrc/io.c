@@ -59,7 +59,6 @@ void lsctp_pushsndrcvinfo(lua_State *L, const struct sctp_sndrcvinfo *info)
 void lsctp_checksndrcvinfo(lua_State *L, int idx, struct sctp_sndrcvinfo *info,
                            const char *what)
 {
-    char field[64];
     idx = lua_absindex(L, idx);
     if (lua_type(L, idx) != LUA_TTABLE)
         luaL_error(L, "%s: sndrcvinfo table expected, got %s", what, luaL_typename(L, idx));
@@ -70,32 +69,33 @@ void lsctp_checksndrcvinfo(lua_State *L, int idx, struct sctp_sndrcvinfo *info,
             luaL_error(L, "%s: unexpected non-string key in sndrcvinfo", what);
             return;   /* not reached; tells gcc (SANITIZE=1 builds) that k is set below */
         }
-        snprintf(field, sizeof field, "%s: field '%s'", what, k);
         if (strcmp(k, "stream") == 0)
-            info->sinfo_stream = (uint16_t)lsctp_checkint(L, -1, field, 0, 65535);
-        else if (strcmp(k, "ppid") == 0)
-            info->sinfo_ppid = htonl((uint32_t)lsctp_checkint(L, -1, field, 0, UINT32_MAX));
-        else if (strcmp(k, "context") == 0)
-            info->sinfo_context = (uint32_t)lsctp_checkint(L, -1, field, 0, UINT32_MAX);
-        else if (strcmp(k, "timetolive") == 0 || strcmp(k, "pr_value") == 0)
-            info->sinfo_timetolive = (uint32_t)lsctp_checkint(L, -1, field, 0, UINT32_MAX);
+            info->sinfo_stream = (uint16_t)lsctp_checkfieldint(L, -1, what, k, 0, 65535);
         else if (strcmp(k, "assoc_id") == 0)
-            info->sinfo_assoc_id = (sctp_assoc_t)lsctp_checkint(L, -1, field, INT32_MIN, INT32_MAX);
-        else if (strcmp(k, "flags") == 0)
+            info->sinfo_assoc_id = (sctp_assoc_t)lsctp_checkfieldint(L, -1, what, k, INT32_MIN, INT32_MAX);
+        else if (strcmp(k, "ppid") == 0)
+            info->sinfo_ppid = htonl((uint32_t)lsctp_checkfieldint(L, -1, what, k, 0, UINT32_MAX));
+        else if (strcmp(k, "context") == 0)
+            info->sinfo_context = (uint32_t)lsctp_checkfieldint(L, -1, what, k, 0, UINT32_MAX);
+        else if (strcmp(k, "timetolive") == 0 || strcmp(k, "pr_value") == 0)
+            info->sinfo_timetolive = (uint32_t)lsctp_checkfieldint(L, -1, what, k, 0, UINT32_MAX);
+        else if (strcmp(k, "flags") == 0) {
+            char field[64];
+            snprintf(field, sizeof field, "%s: field 'flags'", what);
             info->sinfo_flags = (uint16_t)(lsctp_checkflags(L, -1, lsctp_sinfo_flags, field)
                                            | (info->sinfo_flags & SCTP_PR_SCTP_MASK));
-        else if (strcmp(k, "pr_policy") == 0) {
+        } else if (strcmp(k, "pr_policy") == 0) {
             const char *p = lua_tostring(L, -1);
             int i;
             if (lua_type(L, -1) != LUA_TSTRING)
-                luaL_error(L, "%s: string expected, got %s", field, luaL_typename(L, -1));
+                luaL_error(L, "%s: field '%s': string expected, got %s", what, k, luaL_typename(L, -1));
             for (i = 0; pr_policy_names[i] && strcmp(pr_policy_names[i], p) != 0; i++)
                 ;
             if (!pr_policy_names[i])
-                luaL_error(L, "%s: unknown policy '%s' (ttl, rtx, prio or none)", field, p);
+                luaL_error(L, "%s: field '%s': unknown policy '%s' (ttl, rtx, prio or none)", what, k, p);
             info->sinfo_flags = (uint16_t)((info->sinfo_flags & ~SCTP_PR_SCTP_MASK) | pr_policy_values[i]);
         } else if (strcmp(k, "ssn") == 0 || strcmp(k, "tsn") == 0 || strcmp(k, "cumtsn") == 0)
-            (void)lsctp_checkint(L, -1, field, 0, UINT32_MAX);   /* receive-only: ignored */
+            (void)lsctp_checkfieldint(L, -1, what, k, 0, UINT32_MAX);   /* receive-only: ignored */
         else
             luaL_error(L, "%s: unknown sndrcvinfo field '%s'", what, k);
         lua_pop(L, 1);
@@ -490,7 +490,7 @@ static int rx_deliver(lua_State *L, lsctp_socket *s)
 {
     lsctp_rxstate *rx = &s->rx;
     const struct sockaddr *sa = (const struct sockaddr *)&rx->from;
-    lsctp_puship(L, sa, rx->fromlen);   /* checks fromlen against the family */
+    lsctp_puship_cached(L, sa, rx->fromlen, &s->from_ip);   /* checks fromlen against the family */
     if (lua_isnil(L, -1)) {
         /* no address (e.g. an event without association): the wildcard */
         lua_pop(L, 1);
@@ -523,10 +523,12 @@ static int rx_deliver(lua_State *L, lsctp_socket *s)
     return 4;
 }
 
-/* recv() -> from_ip, from_port, ancdata, data | nil, "eagain" | nil, err, detail.
+/* recv([wait_ms]) -> from_ip, from_port, ancdata, data | nil, "eagain" | nil, err, detail.
  * Loops over partial deliveries until MSG_EOR; if the rest has not arrived
- * yet, what was read stays in s->rx for the next call. */
-static int rx_one(lua_State *L, lsctp_socket *s)
+ * yet, what was read stays in s->rx for the next call. With wait_ms > 0
+ * (only when the Lua layer knows this thread may block) each read waits up
+ * to that long in the backend; else none does. */
+static int rx_one(lua_State *L, lsctp_socket *s, int wait_ms)
 {
     union {
         char buf[CMSG_SPACE(sizeof(struct sctp_sndrcvinfo)) + CMSG_SPACE(64)];
@@ -548,8 +550,11 @@ static int rx_one(lua_State *L, lsctp_socket *s)
         msg.msg_iovlen = 1;
         msg.msg_control = control.buf;
         msg.msg_controllen = sizeof control.buf;
-        n = s->be->recvmsg(s->fd, &msg, MSG_DONTWAIT);
+        n = wait_ms > 0 ? s->be->recvmsg_wait(s->fd, &msg, wait_ms, &s->wait_state)
+                        : s->be->recvmsg(s->fd, &msg, MSG_DONTWAIT);
         if (n < 0) {
+            if (errno == EINTR && wait_ms > 0)   /* a signal: back to Lua, which re-checks its deadline */
+                return lsctp_pushfail(L, "eagain", "recv: interrupted");
             if (errno == EINTR)
                 continue;
             if (errno == EAGAIN || errno == EWOULDBLOCK)
@@ -577,28 +582,34 @@ static int rx_one(lua_State *L, lsctp_socket *s)
     }
 }
 
+#define WAIT_MS_MAX 3600000   /* the Lua layer asks in slices, far below this */
+
 static int l_recv(lua_State *L)
 {
     lsctp_socket *s = lsctp_opensocket(L, 1);
+    int wait_ms;
     if (!s)
         return 3;
-    return rx_one(L, s);
+    wait_ms = (int)lsctp_optint(L, 2, "recv: wait", 0, WAIT_MS_MAX, 0);
+    return rx_one(L, s, wait_ms);
 }
 
-/* recv_many(max) -> array of {from_ip, from_port, ancdata, data} holding
- * the messages already waiting (at most max), or nil, "eagain" when there
- * is none, or nil, err, detail. An error after some messages ends the
- * batch; the next call reports it. */
+/* recv_many(max [, wait_ms]) -> array of {from_ip, from_port, ancdata, data}
+ * holding the messages already waiting (at most max), or nil, "eagain" when
+ * there is none, or nil, err, detail. wait_ms as for recv, for the first
+ * message only. An error after some messages ends the batch; the next call
+ * reports it. */
 static int l_recv_many(lua_State *L)
 {
     lsctp_socket *s = lsctp_opensocket(L, 1);
-    int max, n = 0;
+    int max, wait_ms, n = 0;
     if (!s)
         return 3;
     max = (int)lsctp_checkint(L, 2, "recv_many: max", 1, 1 << 20);
+    wait_ms = (int)lsctp_optint(L, 3, "recv_many: wait", 0, WAIT_MS_MAX, 0);
     lua_createtable(L, max < 64 ? max : 64, 0);
     while (n < max) {
-        int i, rc = rx_one(L, s);
+        int i, rc = rx_one(L, s, n == 0 ? wait_ms : 0);
         if (rc != 4) {
             if (n > 0) {
                 lua_pop(L, rc);

@@ -81,6 +81,15 @@ typedef struct lsctp_send_defaults {
     struct sctp_sndrcvinfo info;
 } lsctp_send_defaults;
 
+/* The text of one IP address, kept so that a run of messages from the
+ * same peer costs one inet_ntop, not one per message. */
+typedef struct lsctp_ipcache {
+    int family;             /* 0: empty */
+    unsigned char addr[16];
+    size_t len;
+    char text[INET6_ADDRSTRLEN];
+} lsctp_ipcache;
+
 typedef struct lsctp_socket {
     int fd;                 /* -1 once closed */
     int family;             /* AF_INET or AF_INET6 */
@@ -89,8 +98,10 @@ typedef struct lsctp_socket {
     int closing;            /* closed for Lua; the fd waits for pollers to let go */
     int peeled;             /* from peeloff: one association, but SEQPACKET-style
                                in the kernel (SCTP_EOF/ABORT flags work, no EOF) */
+    int wait_state;         /* the backend's scratch for recvmsg_wait */
     const lsctp_backend *be;
     lsctp_rxstate rx;
+    lsctp_ipcache from_ip;  /* text of the last sender address */
     lsctp_send_defaults send_cache[LSCTP_SEND_CACHE];
 } lsctp_socket;
 
@@ -111,6 +122,10 @@ lua_Integer lsctp_checkint(lua_State *L, int idx, const char *what,
                            lua_Integer min, lua_Integer max);
 lua_Integer lsctp_optint(lua_State *L, int idx, const char *what,
                          lua_Integer min, lua_Integer max, lua_Integer dflt);
+/* The integer at idx if it lies in [min, max]; else raises naming
+ * "<what>: field '<field>'" (formatted only then: send paths use it). */
+lua_Integer lsctp_checkfieldint(lua_State *L, int idx, const char *what, const char *field,
+                                lua_Integer min, lua_Integer max);
 /* Reads integer field `field` of the table at idx (nil leaves *out alone). */
 int lsctp_intfield(lua_State *L, int idx, const char *field, const char *what,
                    lua_Integer min, lua_Integer max, lua_Integer *out);
@@ -141,6 +156,9 @@ void lsctp_addrlist_free(lsctp_addrlist *l);
 void lsctp_pushsockaddr(lua_State *L, const struct sockaddr *sa, socklen_t len);
 /* Pushes the ip string only. */
 void lsctp_puship(lua_State *L, const struct sockaddr *sa, socklen_t len);
+/* The same, through a cache of the last address seen. */
+void lsctp_puship_cached(lua_State *L, const struct sockaddr *sa, socklen_t len,
+                         lsctp_ipcache *cache);
 
 /* --- Decoders ------------------------------------------------------------ */
 void lsctp_pushsndrcvinfo(lua_State *L, const struct sctp_sndrcvinfo *info);

@@ -495,6 +495,14 @@ static ssize_t f_recvmsg(int h, struct msghdr *msg, int flags)
     return (ssize_t)got;
 }
 
+/* The waiting form reads the same input: waiting changes no byte. */
+static ssize_t f_recvmsg_wait(int h, struct msghdr *msg, int timeout_ms, int *wait_state)
+{
+    (void)timeout_ms;
+    *wait_state = 1;
+    return f_recvmsg(h, msg, 0);
+}
+
 static int f_setsockopt(int h, int level, int name, const void *val, socklen_t len)
 {
     (void)h; (void)level; (void)name;
@@ -610,6 +618,7 @@ const lsctp_backend fz_backend = {
     .shutdown = f_shutdown,
     .sendmsg = f_sendmsg,
     .recvmsg = f_recvmsg,
+    .recvmsg_wait = f_recvmsg_wait,
     .sendmmsg = f_sendmmsg,
     .setsockopt = f_setsockopt,
     .getsockopt = f_getsockopt,

@@ -30,6 +30,7 @@ local methods = core.methods
 local raw = {}
 for name, fn in pairs(methods) do raw[name] = fn end
 local raw_send, raw_send_assoc, isclosed = raw.send, raw.send_assoc, raw.isclosed
+local kernel_wait_ms = wait.kernel_wait_ms
 
 -- Per-socket Lua state, collected with the socket.
 local state = setmetatable({}, {__mode = "k"})
@@ -287,13 +288,23 @@ local function dequeue(s)
 end
 
 -- Waits for and reads the next message from the kernel (not the queue).
+-- The first read waits in the kernel when this thread may block (see
+-- wait.kernel_wait_ms); else, and when that read finds nothing, the waiter
+-- decides.
 local function recv_kernel(sock, deadline)
   while true do
-    local a, b, c, d = raw.recv(sock)
+    local a, b, c, d = raw.recv(sock, kernel_wait_ms(sock, deadline))
     if a or b ~= "eagain" then return a, b, c, d end
     local ok, err, detail = wait.wait(sock, "r", deadline, "recv")
     if not ok then return nil, err, detail end
   end
+end
+
+-- recv(0): what is there now, or "timeout".
+local function recv_now(sock)
+  local a, b, c, d = raw.recv(sock)
+  if a or b ~= "eagain" then return a, b, c, d end
+  return nil, "timeout", "recv: no message waiting"
 end
 
 --- Receives one whole message or event:
@@ -309,9 +320,10 @@ local function peeled_recv(sock, s, timeout)
     if a or (b ~= "eagain" and b ~= "econnreset") then return a, b, c, d end
     return nil, "closed", "recv: the association has ended"
   end
-  local a, b, c, d = raw.recv(sock)
-  if not a and b == "eagain" then
-    if timeout == 0 then return nil, "timeout", "recv: no message waiting" end
+  local a, b, c, d
+  if timeout == 0 then
+    a, b, c, d = recv_now(sock)
+  else
     a, b, c, d = recv_kernel(sock, wait.deadline(timeout))
   end
   if type(d) == "table" and d.event == "assoc_change" and ended_states[d.state] then
@@ -330,10 +342,8 @@ function methods.recv(sock, timeout)
     if s.qhead <= s.qtail and not isclosed(sock) then return dequeue(s) end
     if s.peeled then return peeled_recv(sock, s, timeout) end
   end
-  local a, b, c, d = raw.recv(sock)
-  if a or b ~= "eagain" then return a, b, c, d end
-  if timeout == 0 then return nil, "timeout", "recv: no message waiting" end
-  return recv_kernel(sock, wait.deadline(timeout))
+  if timeout == 0 then return recv_now(sock) end
+  return recv_kernel(sock, timeout and wait.deadline(timeout))
 end
 
 --- Receives up to `max` messages in one call: waits (up to `timeout`) for
@@ -350,15 +360,17 @@ function methods.recv_many(sock, max, timeout)
     if not a then return nil, b, c end
     return {{a, b, c, d}}
   end
-  local msgs, err, detail = raw.recv_many(sock, max)
-  if msgs or err ~= "eagain" then return msgs, err, detail end
-  if timeout == 0 then return nil, "timeout", "recv_many: no message waiting" end
-  local deadline = wait.deadline(timeout)
+  if timeout == 0 then
+    local msgs, err, detail = raw.recv_many(sock, max)
+    if msgs or err ~= "eagain" then return msgs, err, detail end
+    return nil, "timeout", "recv_many: no message waiting"
+  end
+  local deadline = timeout and wait.deadline(timeout)
   while true do
+    local msgs, err, detail = raw.recv_many(sock, max, kernel_wait_ms(sock, deadline))
+    if msgs or err ~= "eagain" then return msgs, err, detail end
     local ok, werr, wdetail = wait.wait(sock, "r", deadline, "recv_many")
     if not ok then return nil, werr, wdetail end
-    msgs, err, detail = raw.recv_many(sock, max)
-    if msgs or err ~= "eagain" then return msgs, err, detail end
   end
 end
 
@@ -381,10 +393,10 @@ end
 --- `send(sndrcvinfo, data)` or `send(assoc, stream, data)`: `true` or
 -- `nil, err, detail`. Waits while the send buffer is full unless the
 -- socket has `non_block_send`.
-function methods.send(sock, ...)
-  local n = select("#", ...)
-  local a, b, c = ...
-  if n >= 3 then
+function methods.send(sock, a, b, c)
+  -- the three-argument form is told by its integer stream (data is never
+  -- one): no vararg function on this path
+  if c ~= nil or is_integer(b) then
     if type(a) ~= "table" and not is_integer(a) then argerror("send", "assoc", "assoc table or assoc_id", a) end
     if not is_integer(b) then argerror("send", "stream", "integer", b) end
     if type(c) ~= "string" and type(c) ~= "table" then argerror("send", "data", "string or array of strings", c) end

@@ -76,6 +76,20 @@ end
 M.default = M.auto_waiter
 local per_socket = setmetatable({}, {__mode = "k"})
 
+--- How long (ms) a receive may wait inside the kernel (`recv`'s wait
+-- argument), or nil when it must not: only while the waiter in force is
+-- the blocking poll one, i.e. this thread would block anyway. Waiting in
+-- recvmsg itself costs one system call where recvmsg, poll and recvmsg
+-- again cost three. `deadline` nil means no limit (a slice, then again).
+function M.kernel_wait_ms(sock, deadline)
+  local w = per_socket[sock] or M.default
+  if w ~= M.poll_waiter and (w ~= M.auto_waiter or in_cqueues()) then return nil end
+  if not deadline then return SLICE_MS end
+  local ms = ceil((deadline - gettime()) * 1000)
+  if ms > SLICE_MS then return SLICE_MS end
+  return ms > 0 and ms or nil
+end
+
 function M.setdefault(fn)
   M.default = fn or M.auto_waiter
 end
