@@ -54,6 +54,23 @@ int lsctp_isinteger(lua_State *L, int idx);
 #define lua_isinteger lsctp_isinteger
 #endif
 
+/* The socket userdata's one user value: the Lua layer's per-socket state
+ * (a table, or nil). Lua 5.1/LuaJIT have environments instead, which must
+ * be tables: there the registry stands for nil (see lsctp_newsocket). */
+#if LUA_VERSION_NUM >= 504
+#define lsctp_newudata(L, size) lua_newuserdatauv((L), (size), 1)
+#define lsctp_getuservalue(L, i) ((void)lua_getiuservalue((L), (i), 1))
+#define lsctp_setuservalue(L, i) ((void)lua_setiuservalue((L), (i), 1))
+#elif LUA_VERSION_NUM >= 502
+#define lsctp_newudata(L, size) lua_newuserdata((L), (size))
+#define lsctp_getuservalue(L, i) ((void)lua_getuservalue((L), (i)))
+#define lsctp_setuservalue(L, i) lua_setuservalue((L), (i))
+#else
+#define lsctp_newudata(L, size) lua_newuserdata((L), (size))
+#define lsctp_getuservalue(L, i) lua_getfenv((L), (i))
+#define lsctp_setuservalue(L, i) ((void)lua_setfenv((L), (i)))
+#endif
+
 /* --- The socket userdata ------------------------------------------------ */
 
 /* A message being reassembled from partial deliveries (recvmsg without

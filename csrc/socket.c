@@ -34,7 +34,12 @@ lsctp_socket *lsctp_opensocket(lua_State *L, int idx)
 
 lsctp_socket *lsctp_newsocket(lua_State *L, int fd, int family, int type)
 {
-    lsctp_socket *s = (lsctp_socket *)lua_newuserdata(L, sizeof *s);
+    lsctp_socket *s = (lsctp_socket *)lsctp_newudata(L, sizeof *s);
+#if LUA_VERSION_NUM < 502
+    /* no state yet (lua_newuserdata gave it the running function's env) */
+    lua_pushvalue(L, LUA_REGISTRYINDEX);
+    lua_setfenv(L, -2);
+#endif
     memset(s, 0, sizeof *s);
     s->fd = fd;
     s->family = family;
@@ -129,6 +134,41 @@ static int l_info(lua_State *L)
     lua_pushstring(L, s->type == SOCK_STREAM ? "stream" : "seqpacket");
     lua_pushboolean(L, s->peeled);
     return 3;
+}
+
+/* getstate() -> the Lua layer's per-socket table, or nil (nil too for
+ * anything but a socket). Kept in the userdata, not in a weak-keyed table:
+ * Lua 5.1/LuaJIT have no ephemerons, and state that refers back to its
+ * socket (a handler, a waiter, a suspended coroutine) would keep it alive. */
+static int l_getstate(lua_State *L)
+{
+    if (!luaL_testudata(L, 1, LSCTP_SOCKET_MT)) {
+        lua_pushnil(L);
+        return 1;
+    }
+    lsctp_getuservalue(L, 1);
+#if LUA_VERSION_NUM < 502
+    if (lua_rawequal(L, -1, LUA_REGISTRYINDEX))
+        lua_pushnil(L);
+#endif
+    return 1;
+}
+
+/* setstate(t | nil): also on a closed socket. */
+static int l_setstate(lua_State *L)
+{
+    lsctp_checksocket(L, 1);
+    if (!lua_isnoneornil(L, 2))
+        luaL_checktype(L, 2, LUA_TTABLE);
+    lua_settop(L, 2);
+#if LUA_VERSION_NUM < 502
+    if (lua_isnil(L, 2)) {   /* an env must be a table: the registry is nil */
+        lua_pop(L, 1);
+        lua_pushvalue(L, LUA_REGISTRYINDEX);
+    }
+#endif
+    lsctp_setuservalue(L, 1);
+    return 0;
 }
 
 /* bindx(addrs, port, "add"|"remove") -> true | nil, err, detail */
@@ -295,6 +335,8 @@ static const luaL_Reg socket_methods[] = {
     {"isclosed", l_isclosed},
     {"markclosing", l_markclosing},
     {"info", l_info},
+    {"getstate", l_getstate},
+    {"setstate", l_setstate},
     {"bindx", l_bindx},
     {"listen", l_listen},
     {"connectx", l_connectx},

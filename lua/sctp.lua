@@ -32,8 +32,21 @@ for name, fn in pairs(methods) do raw[name] = fn end
 local raw_send, raw_send_assoc, isclosed = raw.send, raw.send_assoc, raw.isclosed
 local kernel_wait_ms = wait.kernel_wait_ms
 
--- Per-socket Lua state, collected with the socket.
-local state = setmetatable({}, {__mode = "k"})
+-- Per-socket Lua state, collected with the socket: a table with weak keys,
+-- whose entries go with their socket even when the state refers back to it
+-- (a handler, a waiter, a suspended coroutine) on Lua 5.2+ (ephemerons). Lua
+-- 5.1 and LuaJIT have no ephemerons: there the state lives in the socket
+-- userdata itself (its environment), behind a table that looks the same.
+local state
+if _VERSION == "Lua 5.1" then
+  local getst, setst = raw.getstate, raw.setstate
+  state = setmetatable({}, {
+    __index = function(_, sock) return getst(sock) end,
+    __newindex = function(_, sock, s) setst(sock, s) end,
+  })
+else
+  state = setmetatable({}, {__mode = "k"})
+end
 
 -- `parent` (a listening or one-to-many socket) passes on the Lua-level
 -- settings to an accepted or peeled-off socket; the kernel copies its own.
@@ -718,6 +731,7 @@ end
 -- Raw C entry points that are not part of the public API.
 methods.connectx, methods.send_assoc, methods.setmode, methods.setbuffer = nil, nil, nil, nil
 methods.getopt, methods.setopt, methods.markclosing = nil, nil, nil
+methods.getstate, methods.setstate = nil, nil
 
 ---------------------------------------------------------------------------
 -- Module functions.

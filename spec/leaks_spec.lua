@@ -275,15 +275,11 @@ end)
 describe("leaks: sockets referred to from their own settings", function()
   after_each(H.cleanup)
 
-  -- The library keeps per-socket Lua state in a table with weak keys; a
-  -- value that refers back to its socket (a handler or waiter closure that
-  -- captured it) must not keep the socket alive. Lua 5.2+ collects such
-  -- entries (ephemerons); Lua 5.1 and LuaJIT do not.
+  -- Per-socket Lua state that refers back to its socket (a handler or
+  -- waiter closure that captured it) must not keep the socket alive. Lua
+  -- 5.2+ collects such entries of a weak-keyed table (ephemerons); Lua 5.1
+  -- and LuaJIT do not, so there the state is kept in the socket itself.
   it("collects a dropped socket whose active-mode handler refers to it", function()
-    if _VERSION == "Lua 5.1" then
-      pending("known bug on Lua 5.1/LuaJIT (no ephemerons): per-socket state that refers back to its socket keeps it alive")
-      return
-    end
     local base = N.fd_count()
     local function drop()
       local s = H.must(sctp.open(0, { ip = H.LOCAL }))
@@ -296,10 +292,6 @@ describe("leaks: sockets referred to from their own settings", function()
   end)
 
   it("collects a dropped socket whose waiter refers to it", function()
-    if _VERSION == "Lua 5.1" then
-      pending("known bug on Lua 5.1/LuaJIT (no ephemerons): per-socket state that refers back to its socket keeps it alive")
-      return
-    end
     local base = N.fd_count()
     local function drop()
       local s = H.must(sctp.open(0, { ip = H.LOCAL }))
@@ -381,10 +373,6 @@ describe("close while waiting", function()
   end)
 
   it("survives a waiting coroutine that is abandoned: socket and coroutine are collected", function()
-    if _VERSION == "Lua 5.1" then
-      pending("known bug on Lua 5.1/LuaJIT (no ephemerons): per-socket state that refers back to its socket keeps it alive")
-      return
-    end
     local base = N.fd_count()
     local function abandon()
       local s = H.must(sctp.open(0, { ip = H.LOCAL }))

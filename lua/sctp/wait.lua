@@ -74,7 +74,6 @@ function M.auto_waiter(sock, events, timeout_ms)
 end
 
 M.default = M.auto_waiter
-local per_socket = setmetatable({}, {__mode = "k"})
 
 --- How long (ms) a receive may wait inside the kernel (`recv`'s wait
 -- argument), or nil when it must not: only while the waiter in force is
@@ -94,8 +93,10 @@ function M.setdefault(fn)
   M.default = fn or M.auto_waiter
 end
 
+-- kept in the socket's state, which goes with the socket even when `fn`
+-- refers to it
 function M.setwaiter(sock, fn)
-  per_socket[sock] = fn
+  getstate(sock).waiter = fn
 end
 
 --- Registers `release(sock)`, called when `sock` is closed (see above);
@@ -164,7 +165,7 @@ function M.wait(sock, events, deadline, what)
     return nil, "ebusy", what .. ": another coroutine is already waiting on this socket"
   end
   s[slot] = me
-  local ok, err, detail = (per_socket[sock] or M.default)(sock, events, remaining)
+  local ok, err, detail = (s.waiter or M.default)(sock, events, remaining)
   s[slot] = nil
   if s.closing then
     finish_close(sock, s)
