@@ -214,12 +214,14 @@ end
 local throughput = {
   header = {"workload", "peer", "throughput", "×C", "spread", "sender CPU/msg", "×C", "receiver CPU/msg", "×C"},
   align = {"l", "l", "r", "r", "r", "r", "r", "r", "r"},
+  state_col = 3,   -- the column of a state row's text ("not installed", ...)
   rows = {},
 }
 local many = {
   header = {"peer", "time/assoc", "×C", "server CPU/assoc", "client CPU/assoc",
             "server RSS/assoc", "client RSS/assoc", "server heap/assoc", "client heap/assoc"},
   align = {"l", "r", "r", "r", "r", "r", "r", "r", "r"},
+  state_col = 2,
   rows = {},
 }
 
@@ -234,7 +236,7 @@ for _, w in ipairs(WORKLOADS) do
       local st = state_text(e)
       if w.kind == "many" then
         if st then
-          many.rows[#many.rows + 1] = {label, st, "", "", "", "", "", "", ""}
+          many.rows[#many.rows + 1] = {label, st, "", "", "", "", "", "", "", state = true}
         else
           many.rows[#many.rows + 1] = {
             label, fmt_us(e.rate), ratio(e.rate, base and base.rate),
@@ -245,7 +247,7 @@ for _, w in ipairs(WORKLOADS) do
         local wl = first and w.label or ""
         first = false
         if st then
-          throughput.rows[#throughput.rows + 1] = {wl, label, st, "", "", "", "", "", ""}
+          throughput.rows[#throughput.rows + 1] = {wl, label, st, "", "", "", "", "", "", state = true}
         else
           throughput.rows[#throughput.rows + 1] = {
             wl, label, fmt_rate(e.rate, w.unit), ratio(e.rate, base and base.rate),
@@ -276,8 +278,8 @@ local function render_text(t)
   for i, h in ipairs(t.header) do w[i] = width(h) end
   for _, row in ipairs(t.rows) do
     for i, c in ipairs(row) do
-      -- long state texts spill over the empty cells after them
-      if not (i >= 3 and row[i + 1] == "" and c:match("^%a")) then
+      -- a state text spills over the empty cells after it
+      if not (row.state and i == t.state_col) then
         if width(c) > w[i] then w[i] = width(c) end
       end
     end

@@ -89,6 +89,11 @@ lua_State *fz_lua(void);
 void fz_pushcore(lua_State *L);
 /* Pushes a socket userdata using fz_backend. */
 lsctp_socket *fz_newsocket(lua_State *L, int family, int type);
+/* Pushes a socket on fz_backend (inet6 when `inet6`, one-to-one when
+ * `stream`, else inet and one-to-many), makes it fz_current and returns its
+ * stack index; fz_closesocket calls its close method and clears fz_current. */
+int fz_opensocket(lua_State *L, int inet6, int stream);
+void fz_closesocket(lua_State *L, int sock_idx);
 /* Calls method `name` of the socket at sock_idx with the nargs values on
  * top of the stack, in protected mode; leaves nothing on the stack.
  * Returns the lua_pcall status. */
@@ -96,6 +101,10 @@ int fz_method(lua_State *L, int sock_idx, const char *name, int nargs);
 /* Runs fn(L, ud) in protected mode with an empty stack and clears the stack
  * afterwards; every `gc_every` calls a full collection. */
 void fz_protected(lua_State *L, lua_CFunction fn, void *ud);
+/* The whole of LLVMFuzzerTestOneInput for a harness that reads the input
+ * as a stream: fn(L) runs in fz_protected with the fz_src of [data,
+ * data+size) as its light userdata argument and in fz_in. Returns 0. */
+int fz_run_input(const uint8_t *data, size_t size, lua_CFunction fn);
 
 /* A Lua value of any type built from the input: nil, booleans, integers
  * (with edge values), floats (NaN, inf), strings (from `dict` or raw

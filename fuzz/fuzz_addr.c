@@ -63,8 +63,7 @@ static void names(lua_State *L, fz_src *s)
 {
     uint8_t k = fz_u8(s);
     int sock, base, i, n, rc;
-    fz_newsocket(L, k & 1 ? AF_INET6 : AF_INET, k & 2 ? SOCK_STREAM : SOCK_SEQPACKET);
-    sock = lua_gettop(L);
+    sock = fz_opensocket(L, k & 1, k & 2);
     base = sock;
     lua_getfield(L, sock, k & 4 ? "peernames" : "socknames");
     lua_pushvalue(L, sock);
@@ -89,7 +88,7 @@ static void names(lua_State *L, fz_src *s)
         }
     }
     lua_settop(L, sock);
-    fz_method(L, sock, "close", 0);
+    fz_closesocket(L, sock);
 }
 
 static void encode(lua_State *L, fz_src *s)
@@ -98,8 +97,7 @@ static void encode(lua_State *L, fz_src *s)
     uint8_t k = fz_u8(s);
     const char *m = methods[k % 3];
     int sock, nargs;
-    fz_newsocket(L, k & 4 ? AF_INET6 : AF_INET, SOCK_SEQPACKET);
-    sock = lua_gettop(L);
+    sock = fz_opensocket(L, k & 4, 0);
     if (k & 8) {
         fz_pushstring(L, s, addr_dict);
     } else {
@@ -121,7 +119,7 @@ static void encode(lua_State *L, fz_src *s)
         nargs = 4;
     }
     fz_method(L, sock, m, nargs);
-    fz_method(L, sock, "close", 0);
+    fz_closesocket(L, sock);
 }
 
 static int run(lua_State *L)
@@ -142,10 +140,5 @@ static int run(lua_State *L)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    lua_State *L = fz_lua();
-    fz_src s = {data, size};
-    fz_in = &s;
-    fz_protected(L, run, &s);
-    fz_in = NULL;
-    return 0;
+    return fz_run_input(data, size, run);
 }

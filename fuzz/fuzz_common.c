@@ -51,6 +51,18 @@ lsctp_socket *fz_newsocket(lua_State *L, int family, int type)
     return s;
 }
 
+int fz_opensocket(lua_State *L, int inet6, int stream)
+{
+    fz_current = fz_newsocket(L, inet6 ? AF_INET6 : AF_INET, stream ? SOCK_STREAM : SOCK_SEQPACKET);
+    return lua_gettop(L);
+}
+
+void fz_closesocket(lua_State *L, int sock_idx)
+{
+    fz_method(L, sock_idx, "close", 0);
+    fz_current = NULL;
+}
+
 int fz_method(lua_State *L, int sock_idx, const char *name, int nargs)
 {
     int base, rc;
@@ -86,6 +98,16 @@ void fz_protected(lua_State *L, lua_CFunction fn, void *ud)
     lua_settop(L, 0);
     if (++calls % 256 == 0)
         lua_gc(L, LUA_GCCOLLECT, 0);
+}
+
+int fz_run_input(const uint8_t *data, size_t size, lua_CFunction fn)
+{
+    lua_State *L = fz_lua();
+    fz_src s = {data, size};
+    fz_in = &s;
+    fz_protected(L, fn, &s);
+    fz_in = NULL;
+    return 0;
 }
 
 static void dump1(lua_State *L, int idx, int depth)

@@ -183,9 +183,7 @@ static int run(lua_State *L)
     int sock, ops = 0;
 
     load_optnames(L);
-    fz_newsocket(L, cfg & 1 ? AF_INET6 : AF_INET, cfg & 2 ? SOCK_STREAM : SOCK_SEQPACKET);
-    sock = lua_gettop(L);
-    fz_current = lsctp_checksocket(L, sock);
+    sock = fz_opensocket(L, cfg & 1, cfg & 2);
     while (!fz_empty(s) && ops++ < 24) {
         uint8_t op = fz_u8(s);
         if (op >= 0xfe) {                    /* later calls see a closed socket */
@@ -252,17 +250,11 @@ static int run(lua_State *L)
         }
         lua_settop(L, sock);
     }
-    fz_method(L, sock, "close", 0);
-    fz_current = NULL;
+    fz_closesocket(L, sock);
     return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    lua_State *L = fz_lua();
-    fz_src s = {data, size};
-    fz_in = &s;
-    fz_protected(L, run, &s);
-    fz_in = NULL;
-    return 0;
+    return fz_run_input(data, size, run);
 }

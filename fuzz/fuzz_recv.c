@@ -42,7 +42,6 @@ static int run(lua_State *L)
     fz_src *s = lua_touserdata(L, 1);
     uint8_t cfg = fz_u8(s);
     int sock, i;
-    lsctp_socket *so;
 
     if (cfg & 32) {
         struct sctp_sndrcvinfo info;
@@ -54,9 +53,7 @@ static int run(lua_State *L)
         lua_pop(L, 1);
     }
 
-    so = fz_newsocket(L, cfg & 1 ? AF_INET6 : AF_INET, cfg & 2 ? SOCK_STREAM : SOCK_SEQPACKET);
-    sock = lua_gettop(L);
-    fz_current = so;
+    sock = fz_opensocket(L, cfg & 1, cfg & 2);
     if (cfg & 4) {
         lua_pushliteral(L, "list");
         fz_method(L, sock, "setmode", 1);
@@ -99,17 +96,11 @@ static int run(lua_State *L)
         }
         lua_settop(L, base);
     }
-    fz_method(L, sock, "close", 0);
-    fz_current = NULL;
+    fz_closesocket(L, sock);
     return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    lua_State *L = fz_lua();
-    fz_src s = {data, size};
-    fz_in = &s;
-    fz_protected(L, run, &s);
-    fz_in = NULL;
-    return 0;
+    return fz_run_input(data, size, run);
 }

@@ -89,172 +89,127 @@ static struct sctp_sndrcvinfo sndrcv(int stream, uint32_t ppid, unsigned flags)
     return i;
 }
 
-/* One notification of each type, as the kernel lays it out (sn_length is
- * the full length, variable tails included). */
-static size_t notification(int which, unsigned char *out, const char **name)
+/* One notification of each type, as the kernel lays it out: a row is the
+ * struct's fields, the length of its fixed part (the whole struct, or up to
+ * its variable tail) and the tail; sn_length covers both. `addr` is a
+ * paddr_change's address (port 5000); a row with `cut` is a truncated read,
+ * only its first `cut` bytes. */
+static const uint16_t reset_streams[3] = {1, 2, 7};
+
+static const struct note_row {
+    const char *name;
+    size_t len;
+    const void *tail;
+    size_t tail_len;
+    const char *addr;
+    size_t cut;
+    union sctp_notification n;   /* last: its structs end in flexible arrays */
+} notes[] = {
+    {.name = "assoc_change_comm_up", .len = sizeof(struct sctp_assoc_change),
+     .n.sn_assoc_change = {.sac_type = SCTP_ASSOC_CHANGE, .sac_state = SCTP_COMM_UP,
+                           .sac_outbound_streams = 10, .sac_inbound_streams = 10,
+                           .sac_assoc_id = 5}},
+    {.name = "paddr_change_v4", .len = sizeof(struct sctp_paddr_change), .addr = "127.0.0.2",
+     .n.sn_paddr_change = {.spc_type = SCTP_PEER_ADDR_CHANGE, .spc_state = SCTP_ADDR_CONFIRMED,
+                           .spc_assoc_id = 5}},
+    {.name = "paddr_change_v6", .len = sizeof(struct sctp_paddr_change), .addr = "::1",
+     .n.sn_paddr_change = {.spc_type = SCTP_PEER_ADDR_CHANGE, .spc_state = SCTP_ADDR_UNREACHABLE,
+                           .spc_error = 1, .spc_assoc_id = 6}},
+    /* ssf_info: set by notification() */
+    {.name = "send_failed", .len = offsetof(struct sctp_send_failed, ssf_data),
+     .tail = "undelivered", .tail_len = 11,
+     .n.sn_send_failed = {.ssf_type = SCTP_SEND_FAILED, .ssf_flags = SCTP_DATA_UNSENT,
+                          .ssf_assoc_id = 5}},
+    /* sre_error (1: invalid stream identifier): set by notification() */
+    {.name = "remote_error", .len = offsetof(struct sctp_remote_error, sre_data),
+     .tail = "\x00\x01\x00\x08\x00\x09\x00\x00", .tail_len = 8,
+     .n.sn_remote_error = {.sre_type = SCTP_REMOTE_ERROR, .sre_assoc_id = 5}},
+    {.name = "shutdown_event", .len = sizeof(struct sctp_shutdown_event),
+     .n.sn_shutdown_event = {.sse_type = SCTP_SHUTDOWN_EVENT, .sse_assoc_id = 5}},
+    {.name = "adaptation_event", .len = sizeof(struct sctp_adaptation_event),
+     .n.sn_adaptation_event = {.sai_type = SCTP_ADAPTATION_INDICATION,
+                               .sai_adaptation_ind = 0x01020304, .sai_assoc_id = 5}},
+    {.name = "pdapi_event", .len = sizeof(struct sctp_pdapi_event),
+     .n.sn_pdapi_event = {.pdapi_type = SCTP_PARTIAL_DELIVERY_EVENT,
+                          .pdapi_indication = SCTP_PARTIAL_DELIVERY_ABORTED,
+                          .pdapi_assoc_id = 5, .pdapi_stream = 2, .pdapi_seq = 9}},
+    {.name = "authentication_event", .len = sizeof(struct sctp_authkey_event),
+     .n.sn_authkey_event = {.auth_type = SCTP_AUTHENTICATION_EVENT, .auth_keynumber = 1,
+                            .auth_indication = SCTP_AUTH_NEW_KEY, .auth_assoc_id = 5}},
+    {.name = "sender_dry_event", .len = sizeof(struct sctp_sender_dry_event),
+     .n.sn_sender_dry_event = {.sender_dry_type = SCTP_SENDER_DRY_EVENT,
+                               .sender_dry_assoc_id = 5}},
+    {.name = "stream_reset_event",
+     .len = offsetof(struct sctp_stream_reset_event, strreset_stream_list),
+     .tail = reset_streams, .tail_len = sizeof reset_streams,
+     .n.sn_strreset_event = {.strreset_type = SCTP_STREAM_RESET_EVENT,
+                             .strreset_flags = SCTP_STREAM_RESET_OUTGOING_SSN,
+                             .strreset_assoc_id = 5}},
+    {.name = "assoc_reset_event", .len = sizeof(struct sctp_assoc_reset_event),
+     .n.sn_assocreset_event = {.assocreset_type = SCTP_ASSOC_RESET_EVENT,
+                               .assocreset_flags = SCTP_ASSOC_RESET_DENIED,
+                               .assocreset_assoc_id = 5, .assocreset_local_tsn = 100,
+                               .assocreset_remote_tsn = 200}},
+    {.name = "stream_change_event", .len = sizeof(struct sctp_stream_change_event),
+     .n.sn_strchange_event = {.strchange_type = SCTP_STREAM_CHANGE_EVENT,
+                              .strchange_flags = SCTP_STREAM_CHANGE_DENIED,
+                              .strchange_assoc_id = 5, .strchange_instrms = 4,
+                              .strchange_outstrms = 8}},
+    /* the tail is the ABORT chunk */
+    {.name = "assoc_change_comm_lost_abort_info",
+     .len = offsetof(struct sctp_assoc_change, sac_info),
+     .tail = "\x06\x00\x00\x08\x00\x0c\x00\x04", .tail_len = 8,
+     .n.sn_assoc_change = {.sac_type = SCTP_ASSOC_CHANGE, .sac_state = SCTP_COMM_LOST,
+                           .sac_error = 0x0c, .sac_assoc_id = 5}},
+    {.name = "truncated_assoc_change", .len = sizeof(struct sctp_assoc_change), .cut = 10,
+     .n.sn_assoc_change = {.sac_type = SCTP_ASSOC_CHANGE}},
+    {.name = "unknown_type", .len = 8 /* the header */, .tail = "abcd", .tail_len = 4,
+     .n.sn_header = {.sn_type = 0x7fff}},
+    {.name = "short_header", .len = 8, .cut = 1,
+     .n.sn_header = {.sn_type = 1}},
+};
+
+/* Notification `which` (an index into notes[]) in out; returns its length
+ * and its name in *name, or 0 past the last one. */
+static size_t notification(size_t which, unsigned char *out, const char **name)
 {
+    const struct note_row *r;
     union sctp_notification n;
-    size_t len = 0;
-    memset(&n, 0, sizeof n);
-    switch (which) {
-    case 0:
-        *name = "assoc_change_comm_up";
-        n.sn_assoc_change.sac_type = SCTP_ASSOC_CHANGE;
-        n.sn_assoc_change.sac_state = SCTP_COMM_UP;
-        n.sn_assoc_change.sac_outbound_streams = 10;
-        n.sn_assoc_change.sac_inbound_streams = 10;
-        n.sn_assoc_change.sac_assoc_id = 5;
-        len = sizeof n.sn_assoc_change;
-        break;
-    case 1: {
-        struct sockaddr_in a = sin4("127.0.0.2", 5000);
-        *name = "paddr_change_v4";
-        n.sn_paddr_change.spc_type = SCTP_PEER_ADDR_CHANGE;
-        memcpy(&n.sn_paddr_change.spc_aaddr, &a, sizeof a);
-        n.sn_paddr_change.spc_state = SCTP_ADDR_CONFIRMED;
-        n.sn_paddr_change.spc_assoc_id = 5;
-        len = sizeof n.sn_paddr_change;
-        break;
-    }
-    case 2: {
-        struct sockaddr_in6 a = sin6("::1", 5000);
-        *name = "paddr_change_v6";
-        n.sn_paddr_change.spc_type = SCTP_PEER_ADDR_CHANGE;
-        memcpy(&n.sn_paddr_change.spc_aaddr, &a, sizeof a);
-        n.sn_paddr_change.spc_state = SCTP_ADDR_UNREACHABLE;
-        n.sn_paddr_change.spc_error = 1;
-        n.sn_paddr_change.spc_assoc_id = 6;
-        len = sizeof n.sn_paddr_change;
-        break;
-    }
-    case 3: {
-        struct sctp_sndrcvinfo i = sndrcv(1, 46, 0);
-        *name = "send_failed";
-        n.sn_send_failed.ssf_type = SCTP_SEND_FAILED;
-        n.sn_send_failed.ssf_flags = SCTP_DATA_UNSENT;
-        n.sn_send_failed.ssf_error = 0;
-        n.sn_send_failed.ssf_info = i;
-        n.sn_send_failed.ssf_assoc_id = 5;
-        len = offsetof(struct sctp_send_failed, ssf_data);
-        memcpy(out, &n, len);
-        memcpy(out + len, "undelivered", 11);
-        len += 11;
-        ((struct sctp_send_failed *)(void *)out)->ssf_length = (uint32_t)len;
-        return len;
-    }
-    case 4:
-        *name = "remote_error";
-        n.sn_remote_error.sre_type = SCTP_REMOTE_ERROR;
-        n.sn_remote_error.sre_error = htons(1);   /* invalid stream identifier */
-        n.sn_remote_error.sre_assoc_id = 5;
-        len = offsetof(struct sctp_remote_error, sre_data);
-        memcpy(out, &n, len);
-        memcpy(out + len, "\x00\x01\x00\x08\x00\x09\x00\x00", 8);
-        len += 8;
-        ((struct sctp_remote_error *)(void *)out)->sre_length = (uint32_t)len;
-        return len;
-    case 5:
-        *name = "shutdown_event";
-        n.sn_shutdown_event.sse_type = SCTP_SHUTDOWN_EVENT;
-        n.sn_shutdown_event.sse_assoc_id = 5;
-        len = sizeof n.sn_shutdown_event;
-        break;
-    case 6:
-        *name = "adaptation_event";
-        n.sn_adaptation_event.sai_type = SCTP_ADAPTATION_INDICATION;
-        n.sn_adaptation_event.sai_adaptation_ind = 0x01020304;
-        n.sn_adaptation_event.sai_assoc_id = 5;
-        len = sizeof n.sn_adaptation_event;
-        break;
-    case 7:
-        *name = "pdapi_event";
-        n.sn_pdapi_event.pdapi_type = SCTP_PARTIAL_DELIVERY_EVENT;
-        n.sn_pdapi_event.pdapi_indication = SCTP_PARTIAL_DELIVERY_ABORTED;
-        n.sn_pdapi_event.pdapi_assoc_id = 5;
-        n.sn_pdapi_event.pdapi_stream = 2;
-        n.sn_pdapi_event.pdapi_seq = 9;
-        len = sizeof n.sn_pdapi_event;
-        break;
-    case 8:
-        *name = "authentication_event";
-        n.sn_authkey_event.auth_type = SCTP_AUTHENTICATION_EVENT;
-        n.sn_authkey_event.auth_keynumber = 1;
-        n.sn_authkey_event.auth_indication = SCTP_AUTH_NEW_KEY;
-        n.sn_authkey_event.auth_assoc_id = 5;
-        len = sizeof n.sn_authkey_event;
-        break;
-    case 9:
-        *name = "sender_dry_event";
-        n.sn_sender_dry_event.sender_dry_type = SCTP_SENDER_DRY_EVENT;
-        n.sn_sender_dry_event.sender_dry_assoc_id = 5;
-        len = sizeof n.sn_sender_dry_event;
-        break;
-    case 10: {
-        uint16_t streams[3] = {1, 2, 7};
-        *name = "stream_reset_event";
-        n.sn_strreset_event.strreset_type = SCTP_STREAM_RESET_EVENT;
-        n.sn_strreset_event.strreset_flags = SCTP_STREAM_RESET_OUTGOING_SSN;
-        n.sn_strreset_event.strreset_assoc_id = 5;
-        len = offsetof(struct sctp_stream_reset_event, strreset_stream_list);
-        memcpy(out, &n, len);
-        memcpy(out + len, streams, sizeof streams);
-        len += sizeof streams;
-        ((struct sctp_stream_reset_event *)(void *)out)->strreset_length = (uint32_t)len;
-        return len;
-    }
-    case 11:
-        *name = "assoc_reset_event";
-        n.sn_assocreset_event.assocreset_type = SCTP_ASSOC_RESET_EVENT;
-        n.sn_assocreset_event.assocreset_flags = SCTP_ASSOC_RESET_DENIED;
-        n.sn_assocreset_event.assocreset_assoc_id = 5;
-        n.sn_assocreset_event.assocreset_local_tsn = 100;
-        n.sn_assocreset_event.assocreset_remote_tsn = 200;
-        len = sizeof n.sn_assocreset_event;
-        break;
-    case 12:
-        *name = "stream_change_event";
-        n.sn_strchange_event.strchange_type = SCTP_STREAM_CHANGE_EVENT;
-        n.sn_strchange_event.strchange_flags = SCTP_STREAM_CHANGE_DENIED;
-        n.sn_strchange_event.strchange_assoc_id = 5;
-        n.sn_strchange_event.strchange_instrms = 4;
-        n.sn_strchange_event.strchange_outstrms = 8;
-        len = sizeof n.sn_strchange_event;
-        break;
-    case 13:
-        *name = "assoc_change_comm_lost_abort_info";
-        n.sn_assoc_change.sac_type = SCTP_ASSOC_CHANGE;
-        n.sn_assoc_change.sac_state = SCTP_COMM_LOST;
-        n.sn_assoc_change.sac_error = 0x0c;
-        n.sn_assoc_change.sac_assoc_id = 5;
-        len = offsetof(struct sctp_assoc_change, sac_info);
-        memcpy(out, &n, len);
-        memcpy(out + len, "\x06\x00\x00\x08\x00\x0c\x00\x04", 8);   /* the ABORT chunk */
-        len += 8;
-        ((struct sctp_assoc_change *)(void *)out)->sac_length = (uint32_t)len;
-        return len;
-    case 14:
-        *name = "truncated_assoc_change";
-        n.sn_assoc_change.sac_type = SCTP_ASSOC_CHANGE;
-        n.sn_assoc_change.sac_length = sizeof n.sn_assoc_change;
-        memcpy(out, &n, 10);
-        return 10;
-    case 15:
-        *name = "unknown_type";
-        n.sn_header.sn_type = 0x7fff;
-        n.sn_header.sn_length = 12;
-        memcpy(out, &n, 8);
-        memcpy(out + 8, "abcd", 4);
-        return 12;
-    case 16:
-        *name = "short_header";
-        out[0] = 1;
-        return 1;
-    default:
+    size_t len;
+    if (which >= sizeof notes / sizeof notes[0])
         return 0;
+    r = &notes[which];
+    *name = r->name;
+    n = r->n;
+    /* what an initializer cannot say: addresses, network byte order */
+    if (r->addr && strchr(r->addr, ':')) {
+        struct sockaddr_in6 a = sin6(r->addr, 5000);
+        memcpy(&n.sn_paddr_change.spc_aaddr, &a, sizeof a);
+    } else if (r->addr) {
+        struct sockaddr_in a = sin4(r->addr, 5000);
+        memcpy(&n.sn_paddr_change.spc_aaddr, &a, sizeof a);
     }
+    if (n.sn_header.sn_type == SCTP_SEND_FAILED)
+        n.sn_send_failed.ssf_info = sndrcv(1, 46, 0);
+    if (n.sn_header.sn_type == SCTP_REMOTE_ERROR)
+        n.sn_remote_error.sre_error = htons(1);
+    len = r->len + r->tail_len;
     n.sn_header.sn_length = (uint32_t)len;
-    memcpy(out, &n, len);
-    return len;
+    memcpy(out, &n, r->len);
+    if (r->tail_len)
+        memcpy(out + r->len, r->tail, r->tail_len);
+    return r->cut ? r->cut : len;
+}
+
+/* The index of the notification called `name` in notes[]. */
+static size_t note_index(const char *name)
+{
+    size_t i;
+    for (i = 0; i < sizeof notes / sizeof notes[0]; i++)
+        if (strcmp(notes[i].name, name) == 0)
+            return i;
+    fprintf(stderr, "mkseeds: no notification %s\n", name);
+    exit(1);
 }
 
 /* --- recv segments (the layout f_recvmsg reads) ---------------------------- */
@@ -337,7 +292,7 @@ static void recv_seeds(void)
     save("recv", "recv_many", &b);
 
     /* a notification in the middle of a partial delivery (pdapi abort) */
-    nlen = notification(7, note, &nname);
+    nlen = notification(note_index("pdapi_event"), note, &nname);
     b.n = 0; u8(&b, 0x18);
     segment(&b, 0, &from, sizeof from, ctl, clen, "fragment", 8);
     segment(&b, EOR | NOTIF, &from, sizeof from, NULL, 0, note, nlen);
@@ -353,7 +308,7 @@ static void recv_seeds(void)
     }
 
     /* a notification split over two reads; no source address */
-    nlen = notification(3, note, &nname);
+    nlen = notification(note_index("send_failed"), note, &nname);
     b.n = 0; u8(&b, 0x18);
     segment(&b, NOTIF, NULL, 0, NULL, 0, note, 10);
     segment(&b, EOR | NOTIF, NULL, 0, NULL, 0, note + 10, nlen - 10);
@@ -396,9 +351,8 @@ static void notify_seeds(void)
 {
     unsigned char note[512];
     const char *nname;
-    size_t nlen;
+    size_t i, nlen;
     buf b;
-    int i;
     for (i = 0; (nlen = notification(i, note, &nname)) > 0; i++) {
         b.n = 0;
         put(&b, note, nlen);

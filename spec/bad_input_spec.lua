@@ -55,33 +55,37 @@ local function sri(c, fields)
   return t
 end
 
--- A second association of the client (to a second server), then ended.
-local function ended_by_eof(c)
+-- A second association of the client, to a second server: c.other; returns
+-- that server.
+local function second_assoc(c)
   local s2 = H.server()
   c.other = H.must(c.client:connect(H.LOCAL, H.port_of(s2), nil, H.TIMEOUT))
+  return s2
+end
+
+-- ... then ended.
+local function ended_by_eof(c)
+  second_assoc(c)
   H.must(c.client:eof(c.other))
   H.await_event(c.client, "assoc_change", "shutdown_comp")
 end
 
 local function ended_by_abort(c)
-  local s2 = H.server()
-  c.other = H.must(c.client:connect(H.LOCAL, H.port_of(s2), nil, H.TIMEOUT))
+  second_assoc(c)
   H.must(c.client:abort(c.other))
   H.await_event(c.client, "assoc_change", "comm_lost")
 end
 
 local function ended_by_peer(c)
-  local s2 = H.server()
-  c.other = H.must(c.client:connect(H.LOCAL, H.port_of(s2), nil, H.TIMEOUT))
+  local s2 = second_assoc(c)
   local up = H.expect_event(s2, "assoc_change", "comm_up")
   H.must(s2:eof(up.assoc_id))
   H.await_event(c.client, "assoc_change", "shutdown_comp")
 end
 
--- A second association of the client, peeled off into c.peeled.
+-- ... peeled off into c.peeled (c.s2: its server, c.s2_id: the assoc there).
 local function peeled(c)
-  c.s2 = H.server()
-  c.other = H.must(c.client:connect(H.LOCAL, H.port_of(c.s2), nil, H.TIMEOUT))
+  c.s2 = second_assoc(c)
   c.s2_id = H.expect_event(c.s2, "assoc_change", "comm_up").assoc_id
   c.peeled = H.track(H.must(c.client:peeloff(c.other)))
 end

@@ -136,25 +136,37 @@ function H.fails(expected, want_detail, ...)
   return err, detail
 end
 
+-- Calls fn (no arguments) and requires it to raise a Lua error: returns the
+-- message, and the message without the "file:line:" position in front of
+-- it, lower-cased. Otherwise fails at the caller of the caller (level 3).
+local function raised(fn)
+  local r = H.pack(pcall(fn))
+  if r[1] then
+    local shown = {}
+    for i = 2, r.n do shown[#shown + 1] = show(r[i]) end
+    error("expected a Lua error, but the call returned (" ..
+      table.concat(shown, ", ") .. ")", 3)
+  end
+  local msg = tostring(r[2])
+  return msg, (msg:gsub("^[^\n:]*:%d+: ", ""):lower())
+end
+
+-- true when `text` (lower case) has `word` as a whole word, case-insensitive:
+-- "ip" is not in "pipe", "assoc" is not in "assoc_id".
+local function names_word(text, word)
+  local escaped = word:lower():gsub("[%^%$%(%)%%%.%[%]%*%+%-%?]", "%%%0")
+  return text:find("%f[%w_]" .. escaped .. "%f[^%w_]") ~= nil
+end
+
 -- Calls fn (no arguments) and requires it to raise a Lua error whose message
 -- contains at least one of the given words (case-insensitive, whole words:
 -- "ip" does not match "pipe", "assoc" does not match "assoc_id").
 -- Returns the message.
 function H.raises(fn, ...)
   local words = { ... }
-  local r = H.pack(pcall(fn))
-  if r[1] then
-    local shown = {}
-    for i = 2, r.n do shown[#shown + 1] = show(r[i]) end
-    error("expected a Lua error, but the call returned (" ..
-      table.concat(shown, ", ") .. ")", 2)
-  end
-  local msg = tostring(r[2])
-  -- match the message itself, not the "file:line:" position in front of it
-  local low = msg:gsub("^[^\n:]*:%d+: ", ""):lower()
+  local msg, low = raised(fn)
   for i = 1, #words do
-    local escaped = words[i]:lower():gsub("[%^%$%(%)%%%.%[%]%*%+%-%?]", "%%%0")
-    if low:find("%f[%w_]" .. escaped .. "%f[^%w_]") then return msg end
+    if names_word(low, words[i]) then return msg end
   end
   error(string.format("error message %q names none of: %s", msg,
     table.concat(words, ", ")), 2)
@@ -164,18 +176,9 @@ end
 -- (e.g. both the option and the field at fault). Returns the message.
 function H.raises_all(fn, ...)
   local words = { ... }
-  local r = H.pack(pcall(fn))
-  if r[1] then
-    local shown = {}
-    for i = 2, r.n do shown[#shown + 1] = show(r[i]) end
-    error("expected a Lua error, but the call returned (" ..
-      table.concat(shown, ", ") .. ")", 2)
-  end
-  local msg = tostring(r[2])
-  local low = msg:gsub("^[^\n:]*:%d+: ", ""):lower()
+  local msg, low = raised(fn)
   for i = 1, #words do
-    local escaped = words[i]:lower():gsub("[%^%$%(%)%%%.%[%]%*%+%-%?]", "%%%0")
-    if not low:find("%f[%w_]" .. escaped .. "%f[^%w_]") then
+    if not names_word(low, words[i]) then
       error(string.format("error message %q does not name %s", msg, words[i]), 2)
     end
   end
@@ -247,6 +250,24 @@ function H.port_of(sock)
   local names = H.must(sock:socknames())
   luassert(type(names[1]) == "table", "socknames() gave " .. show(names))
   return names[1][2]
+end
+
+-- A copy of an {ip, port} list (socknames, peernames) sorted by ip, then
+-- port, so that specs compare address lists in a fixed order.
+function H.sorted(names)
+  local t = H.copy(names)
+  table.sort(t, function(a, b)
+    if a[1] ~= b[1] then return a[1] < b[1] end
+    return a[2] < b[2]
+  end)
+  return t
+end
+
+-- The sorted ips of an {ip, port} list.
+function H.ips(names)
+  local t = {}
+  for i, n in ipairs(H.sorted(names)) do t[i] = n[1] end
+  return t
 end
 
 -- A port that nothing is bound to right now on `ip` (default 127.0.0.1):

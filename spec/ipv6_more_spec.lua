@@ -13,21 +13,6 @@ local sctp = require "sctp"
 local V4, V4B, V6 = "127.0.0.1", "127.0.0.2", "::1"
 local MAPPED, MAPPEDB = "::ffff:127.0.0.1", "::ffff:127.0.0.2"
 
-local function sorted(names)
-  local t = H.copy(names)
-  table.sort(t, function(a, b)
-    if a[1] ~= b[1] then return a[1] < b[1] end
-    return a[2] < b[2]
-  end)
-  return t
-end
-
-local function ips(names)
-  local t = {}
-  for i, n in ipairs(sorted(names)) do t[i] = n[1] end
-  return t
-end
-
 local function set(list)
   local t = H.copy(list)
   table.sort(t)
@@ -41,13 +26,13 @@ describe("IPv6 with IPv4 addresses", function()
     it("binds both families on one port; IPv4 reads back IPv4-mapped", function()
       local s = H.open(0, { family = "inet6", ip = { V6, V4 } })
       local port = H.port_of(s)
-      assert.same(set { V6, MAPPED }, ips(H.must(s:socknames())))
+      assert.same(set { V6, MAPPED }, H.ips(H.must(s:socknames())))
       for _, n in ipairs(H.must(s:socknames())) do assert.equal(port, n[2]) end
     end)
 
     it("reads IPv4 back as IPv4 with sctp_i_want_mapped_v4_addr off", function()
       local s = H.open(0, { family = "inet6", ip = { V6, V4 }, sctp_i_want_mapped_v4_addr = false })
-      assert.same(set { V6, V4 }, ips(H.must(s:socknames())))
+      assert.same(set { V6, V4 }, H.ips(H.must(s:socknames())))
     end)
 
     it("accepts IPv4 and IPv6 clients, and tells them apart by address", function()
@@ -143,7 +128,7 @@ describe("IPv6 with IPv4 addresses", function()
       local id = H.must(client:connectx_init({ V6, V4 }, port))
       local up = H.expect_event(client, "assoc_change", "comm_up")
       assert.equal(id, up.assoc_id)
-      assert.same(set { V6, MAPPED }, ips(H.must(client:peernames(id))))
+      assert.same(set { V6, MAPPED }, H.ips(H.must(client:peernames(id))))
       local prim = H.must(client:getopts { sctp_primary_addr = { assoc_id = id } })
       assert.same({ V6, port }, prim.sctp_primary_addr.addr)
       local sid = H.expect_event(server, "assoc_change", "comm_up").assoc_id
@@ -159,7 +144,7 @@ describe("IPv6 with IPv4 addresses", function()
       local s = H.client({ family = "inet6" })
       local port = H.port_of(s)
       assert.equal(true, s:bindx(V4, "add"))
-      assert.same({ { V6, port }, { MAPPED, port } }, sorted(H.must(s:socknames())))
+      assert.same({ { V6, port }, { MAPPED, port } }, H.sorted(H.must(s:socknames())))
       assert.equal(true, s:bindx(V6, "remove"))
       assert.same({ { MAPPED, port } }, H.must(s:socknames()))
     end)
@@ -256,19 +241,19 @@ describe("host names", function()
 
   it("resolve for open: localhost is 127.0.0.1 on an inet socket", function()
     local s = H.open(0, { ip = "localhost" })
-    assert.same({ V4 }, ips(H.must(s:socknames())))
+    assert.same({ V4 }, H.ips(H.must(s:socknames())))
   end)
 
   it("resolve for open on an inet6 socket (::1 or IPv4-mapped 127.0.0.1)", function()
     local s = H.open(0, { family = "inet6", ip = "localhost" })
-    local got = ips(H.must(s:socknames()))
+    local got = H.ips(H.must(s:socknames()))
     assert.equal(1, #got)
     assert.is_true(got[1] == V6 or got[1] == MAPPED, got[1])
   end)
 
   it("resolve inside an address array", function()
     local s = H.open(0, { ip = { "localhost", V4B } })
-    assert.same({ V4, V4B }, ips(H.must(s:socknames())))
+    assert.same({ V4, V4B }, H.ips(H.must(s:socknames())))
   end)
 
   it("resolve for connect, connectx_init and bindx", function()
@@ -282,7 +267,7 @@ describe("host names", function()
     assert.equal(id, H.expect_event(c2, "assoc_change", "comm_up").assoc_id)
     local s = H.open(0, { ip = V4B })
     assert.equal(true, s:bindx("localhost", "add"))
-    assert.same({ V4, V4B }, ips(H.must(s:socknames())))
+    assert.same({ V4, V4B }, H.ips(H.must(s:socknames())))
   end)
 
   it("that do not resolve give nil, \"nxdomain\", detail (not a Lua error)", function()

@@ -11,13 +11,6 @@ local function all_ports(names)
   return ports
 end
 
-local function ips_of(names)
-  local ips = {}
-  for i = 1, #names do ips[#ips + 1] = names[i][1] end
-  table.sort(ips)
-  return ips
-end
-
 describe("sctp.open", function()
   after_each(H.cleanup)
 
@@ -80,7 +73,7 @@ describe("sctp.open", function()
   it("binds every address of an ip array (multi-homing) on one port", function()
     local s = H.track(sctp.open(0, { ip = { "127.0.0.1", "127.0.0.2" } }))
     local names = H.must(s:socknames())
-    assert.same({ "127.0.0.1", "127.0.0.2" }, ips_of(names))
+    assert.same({ "127.0.0.1", "127.0.0.2" }, H.ips(names))
     assert.equal(names[1][2], names[2][2])
     assert.is_true(names[1][2] > 0)
   end)

@@ -5,15 +5,6 @@
 local H = require "helper"
 local sctp = require "sctp"
 
-local function sorted(names)
-  local t = H.copy(names)
-  table.sort(t, function(a, b)
-    if a[1] ~= b[1] then return a[1] < b[1] end
-    return a[2] < b[2]
-  end)
-  return t
-end
-
 -- true when every element of `small` (an {ip, port} list) is in `big`
 local function subset(small, big)
   for _, a in ipairs(small) do
@@ -204,21 +195,21 @@ describe("sock:peeloff", function()
   it("keeps socknames and peernames in agreement with the peer, before and after", function()
     local server, client, assoc, sid = H.pair()
     local before = {
-      server_sock = sorted(H.must(server:socknames(sid))),
-      server_peer = sorted(H.must(server:peernames(sid))),
+      server_sock = H.sorted(H.must(server:socknames(sid))),
+      server_peer = H.sorted(H.must(server:peernames(sid))),
     }
-    assert.same(sorted(H.must(client:peernames(assoc))), before.server_sock)
-    assert.same(sorted(H.must(client:socknames(assoc))), before.server_peer)
+    assert.same(H.sorted(H.must(client:peernames(assoc))), before.server_sock)
+    assert.same(H.sorted(H.must(client:socknames(assoc))), before.server_peer)
 
     local s3 = H.track(server:peeloff(sid))
-    assert.same(before.server_sock, sorted(H.must(s3:socknames(sid))))
-    assert.same(before.server_peer, sorted(H.must(s3:peernames(sid))))
+    assert.same(before.server_sock, H.sorted(H.must(s3:socknames(sid))))
+    assert.same(before.server_peer, H.sorted(H.must(s3:peernames(sid))))
     -- a one-to-one socket answers without the assoc, too
     assert.is_true(subset(H.must(s3:socknames()), before.server_sock))
-    assert.same(before.server_peer, sorted(H.must(s3:peernames())))
+    assert.same(before.server_peer, H.sorted(H.must(s3:peernames())))
     -- and the client's view has not changed
-    assert.same(before.server_sock, sorted(H.must(client:peernames(assoc))))
-    assert.same(before.server_peer, sorted(H.must(client:socknames(assoc))))
+    assert.same(before.server_sock, H.sorted(H.must(client:peernames(assoc))))
+    assert.same(before.server_peer, H.sorted(H.must(client:socknames(assoc))))
   end)
 
   it("gives a socket whose eof shuts the association down", function()

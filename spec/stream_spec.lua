@@ -35,15 +35,6 @@ local function stream_pair(lopts, copts)
   return l, c, conn, assoc, up
 end
 
-local function sorted(names)
-  local t = H.copy(names)
-  table.sort(t, function(a, b)
-    if a[1] ~= b[1] then return a[1] < b[1] end
-    return a[2] < b[2]
-  end)
-  return t
-end
-
 describe("one-to-one sockets", function()
   after_each(H.cleanup)
 
@@ -403,10 +394,10 @@ describe("one-to-one socket names", function()
     local lport, cport = H.port_of(l), H.port_of(c)
     local want_c = { { "127.0.0.1", cport }, { "127.0.0.2", cport } }
     local want_l = { { "127.0.0.1", lport }, { "127.0.0.2", lport } }
-    assert.same(want_c, sorted(H.must(c:socknames())))
-    assert.same(want_l, sorted(H.must(c:peernames())))
-    assert.same(want_l, sorted(H.must(conn:socknames())))
-    assert.same(want_c, sorted(H.must(conn:peernames())))
-    assert.same(sorted(H.must(c:peernames(assoc))), sorted(H.must(conn:socknames())))
+    assert.same(want_c, H.sorted(H.must(c:socknames())))
+    assert.same(want_l, H.sorted(H.must(c:peernames())))
+    assert.same(want_l, H.sorted(H.must(conn:socknames())))
+    assert.same(want_c, H.sorted(H.must(conn:peernames())))
+    assert.same(H.sorted(H.must(c:peernames(assoc))), H.sorted(H.must(conn:socknames())))
   end)
 end)

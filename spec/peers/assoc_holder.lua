@@ -20,18 +20,8 @@
 -- Valid Lua 5.1 / LuaJIT / 5.4 code.
 
 local sctp = require "sctp"
-
-local function out(...)
-  io.stdout:write(table.concat({ ... }, " "), "\n")
-  io.stdout:flush()
-end
-
-local function fail(...)
-  local t = { ... }
-  for i = 1, select("#", ...) do t[i] = tostring(t[i]) end
-  out("ERROR", table.concat(t, " "))
-  os.exit(1)
-end
+local P = require "peers.common"
+local out, fail = P.out, P.fail
 
 local server = assert(arg[1], "SERVER_ADDR")
 local port = tonumber(arg[2])
@@ -40,8 +30,7 @@ local limit = tonumber(arg[4]) or 30
 local local_addr = arg[5] or "127.0.0.1"
 local opts = { ip = local_addr }
 if arg[6] then
-  local t = {}
-  for w in arg[6]:gmatch("[^,]+") do t[#t + 1] = tonumber(w) end
+  local t = P.split(arg[6], tonumber)
   opts.sctp_rtoinfo = { assoc_id = 0, min = t[1], max = t[2], initial = t[3] }
   opts.sctp_peer_addr_params = { assoc_id = 0, hbinterval = t[4], pathmaxrxt = t[5],
                                  flags = { "hb_enable" } }
@@ -69,9 +58,7 @@ end
 for i = 1, n do
   local deadline = sctp.gettime() + 10
   while true do
-    local ms = math.floor((deadline - sctp.gettime()) * 1000)
-    if ms < 0 then ms = 0 end
-    local ip, p, anc, data = socks[i]:recv(ms)
+    local ip, p, anc, data = socks[i]:recv(P.ms_left(deadline))
     if ip == nil then fail("recv", i, p, anc) end
     if not sctp.is_event(data) then
       if data ~= "welcome " .. i then fail("unexpected", i, data) end

@@ -23,24 +23,8 @@
 -- Valid Lua 5.1 / LuaJIT / 5.4 code.
 
 local sctp = require "sctp"
-
-local function out(...)
-  io.stdout:write(table.concat({ ... }, " "), "\n")
-  io.stdout:flush()
-end
-
-local function fail(...)
-  local t = { ... }
-  for i = 1, select("#", ...) do t[i] = tostring(t[i]) end
-  out("ERROR", table.concat(t, " "))
-  os.exit(1)
-end
-
-local function split(s)
-  local t = {}
-  for w in s:gmatch("[^,]+") do t[#t + 1] = tonumber(w) end
-  return t
-end
+local P = require "peers.common"
+local out, fail = P.out, P.fail
 
 local local_addr = assert(arg[1], "LOCAL_ADDR")
 local server = assert(arg[2], "SERVER_ADDR")
@@ -48,7 +32,7 @@ local port = tonumber(arg[3])
 local count = tonumber(arg[4]) or 1000
 local streams = tonumber(arg[5]) or 8
 local size = tonumber(arg[6]) or 64
-local timing = split(arg[7] or "20,200,100")
+local timing = P.split(arg[7] or "20,200,100", tonumber)
 
 local started = sctp.gettime()
 local sock, err, detail = sctp.open(0, {
@@ -113,9 +97,7 @@ ok, err, detail = sock:setopts { sctp_events = { sender_dry_event = true } }
 if not ok then fail("subscribe sender_dry_event", err, detail) end
 local dry_by = sctp.gettime() + 60
 while true do
-  local ms = math.floor((dry_by - sctp.gettime()) * 1000)
-  if ms < 0 then ms = 0 end
-  local ip, p, anc, data = sock:recv(ms)
+  local ip, p, anc, data = sock:recv(P.ms_left(dry_by))
   if ip == nil then fail("waiting for sender_dry_event:", p, anc) end
   if sctp.is_event(data) then
     if data.event == "sender_dry_event" and data.assoc_id == assoc.assoc_id then break end
@@ -128,9 +110,7 @@ ok, err, detail = sock:eof(assoc)
 if not ok then fail("eof", err, detail) end
 local deadline = sctp.gettime() + 60
 while sctp.gettime() < deadline do
-  local ms = math.floor((deadline - sctp.gettime()) * 1000)
-  if ms < 0 then ms = 0 end
-  local ip, p, anc, data = sock:recv(ms)
+  local ip, p, anc, data = sock:recv(P.ms_left(deadline))
   if ip == nil then fail("recv after eof", p, anc) end
   if sctp.is_event(data) and data.event == "assoc_change" then
     if data.state == "shutdown_comp" then

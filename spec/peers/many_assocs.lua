@@ -24,18 +24,8 @@
 
 local sctp = require "sctp"
 local core = require "sctp.core"
-
-local function out(...)
-  io.stdout:write(table.concat({ ... }, " "), "\n")
-  io.stdout:flush()
-end
-
-local function fail(...)
-  local t = { ... }
-  for i = 1, select("#", ...) do t[i] = tostring(t[i]) end
-  out("ERROR", table.concat(t, " "))
-  os.exit(1)
-end
+local P = require "peers.common"
+local out, fail = P.out, P.fail
 
 local server = assert(arg[1], "SERVER_ADDR")
 local port = tonumber(arg[2])
@@ -117,8 +107,8 @@ if has_cqueues then
   for i = 1, n do
     cq:wrap(function()
       while not st[i].closed do
-        local ms = math.floor((deadline - sctp.gettime()) * 1000)
-        if ms <= 0 then too_late() end
+        local ms = P.ms_left(deadline)
+        if ms == 0 then too_late() end
         local ip, p, anc, data = socks[i]:recv(ms)
         if ip == nil then
           if p == "timeout" then too_late() end

@@ -20,30 +20,15 @@
 -- Valid Lua 5.1 / LuaJIT / 5.4 code.
 
 local sctp = require "sctp"
+local P = require "peers.common"
+local out, fail = P.out, P.fail
 
-local function out(...)
-  io.stdout:write(table.concat({ ... }, " "), "\n")
-  io.stdout:flush()
-end
-
-local function fail(...)
-  out("ERROR", ...)
-  os.exit(1)
-end
-
-local function split(s)
-  local t = {}
-  for w in s:gmatch("[^,]+") do t[#t + 1] = w end
-  return t
-end
-
-local locals = split(assert(arg[1], "LOCAL_ADDRS"))
+local locals = P.split((assert(arg[1], "LOCAL_ADDRS")))
 local server = assert(arg[2], "SERVER_ADDR")
 local port = tonumber(arg[3])
 local interval = tonumber(arg[4]) or 20
 local limit = tonumber(arg[5]) or 30
-local timing = split(arg[6] or "200,500,200,200,2")
-for i = 1, 5 do timing[i] = tonumber(timing[i]) end
+local timing = P.split(arg[6] or "200,500,200,200,2", tonumber)
 
 local sock, err, detail = sctp.open(0, {
   ip = locals,
@@ -52,11 +37,11 @@ local sock, err, detail = sctp.open(0, {
   sctp_peer_addr_params = { assoc_id = 0, hbinterval = timing[4], pathmaxrxt = timing[5],
                             flags = { "hb_enable" } },
 })
-if not sock then fail("open", tostring(err), tostring(detail)) end
+if not sock then fail("open", err, detail) end
 
 local assoc
 assoc, err, detail = sock:connect(server, port, nil, 10000)
-if not assoc then fail("connect", tostring(err), tostring(detail)) end
+if not assoc then fail("connect", err, detail) end
 out("UP", tostring(assoc.assoc_id))
 
 local function show_event(ev)
@@ -69,21 +54,19 @@ local sent, stopped = 0, false
 while not stopped and sctp.gettime() < deadline do
   sent = sent + 1
   local ok, serr, sdetail = sock:send(assoc, 0, "msg " .. sent)
-  if not ok then fail("send", tostring(sent), tostring(serr), tostring(sdetail)) end
+  if not ok then fail("send", sent, serr, sdetail) end
   -- wait one interval, handling whatever arrives meanwhile
   local until_t = sctp.gettime() + interval / 1000
   while true do
-    local ms = math.floor((until_t - sctp.gettime()) * 1000)
-    if ms < 0 then ms = 0 end
-    local ip, p, anc, data = sock:recv(ms)
+    local ip, p, anc, data = sock:recv(P.ms_left(until_t))
     if ip == nil then
-      if p ~= "timeout" then fail("recv", tostring(p), tostring(anc)) end
+      if p ~= "timeout" then fail("recv", p, anc) end
       break
     end
     if sctp.is_event(data) then
       show_event(data)
       if data.event == "assoc_change" and data.state ~= "comm_up" then
-        fail("association ended", tostring(data.state))
+        fail("association ended", data.state)
       end
     elseif data == "stop" then
       stopped = true
@@ -95,13 +78,11 @@ out("SENT", tostring(sent))
 
 local ok
 ok, err, detail = sock:eof(assoc)
-if not ok then fail("eof", tostring(err), tostring(detail)) end
+if not ok then fail("eof", err, detail) end
 local done_by = sctp.gettime() + 10
 while sctp.gettime() < done_by do
-  local ms = math.floor((done_by - sctp.gettime()) * 1000)
-  if ms < 0 then ms = 0 end
-  local ip, p, anc, data = sock:recv(ms)
-  if ip == nil then fail("recv after eof", tostring(p), tostring(anc)) end
+  local ip, p, anc, data = sock:recv(P.ms_left(done_by))
+  if ip == nil then fail("recv after eof", p, anc) end
   if sctp.is_event(data) then
     show_event(data)
     if data.event == "assoc_change" and data.state == "shutdown_comp" then
