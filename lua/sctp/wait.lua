@@ -75,13 +75,18 @@ end
 
 M.default = M.auto_waiter
 
+-- Set once any socket has had a waiter of its own: until then the hot
+-- path needs no per-socket lookup.
+local some_socket_waiter = false
+
 --- How long (ms) a receive may wait inside the kernel (`recv`'s wait
 -- argument), or nil when it must not: only while the waiter in force is
 -- the blocking poll one, i.e. this thread would block anyway. Waiting in
 -- recvmsg itself costs one system call where recvmsg, poll and recvmsg
 -- again cost three. `deadline` nil means no limit (a slice, then again).
 function M.kernel_wait_ms(sock, deadline)
-  local w = per_socket[sock] or M.default
+  local w = M.default
+  if some_socket_waiter then w = getstate(sock).waiter or w end
   if w ~= M.poll_waiter and (w ~= M.auto_waiter or in_cqueues()) then return nil end
   if not deadline then return SLICE_MS end
   local ms = ceil((deadline - gettime()) * 1000)
@@ -96,6 +101,7 @@ end
 -- kept in the socket's state, which goes with the socket even when `fn`
 -- refers to it
 function M.setwaiter(sock, fn)
+  if fn then some_socket_waiter = true end
   getstate(sock).waiter = fn
 end
 
