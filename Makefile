@@ -44,7 +44,7 @@ HDRS := $(wildcard csrc/*.h)
 MODULE := $(BUILD)/sctp/core.so
 LUA_SRCS := lua/sctp.lua $(wildcard lua/sctp/*.lua)
 
-.PHONY: all install uninstall clean test test-all demo docs check-headers bench bench-deps fuzz soak
+.PHONY: all install uninstall clean test test-all demo docs check-headers bench bench-calls bench-deps fuzz soak
 
 all: $(MODULE)
 
@@ -110,6 +110,10 @@ bench:
 	@$(MAKE) --no-print-directory all
 	@[ -x bench/run ] || { echo "make bench: bench/ is not in this tree yet (issue 7 is open)"; exit 2; }
 	bench/run --lua $(LUA)
+
+# What one send/recv call costs by itself, C against Lua (bench/calls).
+bench-calls: all
+	bench/calls
 
 bench-deps:
 	@[ -x bench/deps ] || { echo "make bench-deps: bench/ is not in this tree yet (issue 7 is open)"; exit 2; }

@@ -74,6 +74,14 @@ case $cpus in
 esac
 
 info() { echo "@@BENCHINFO $1=$2"; }
+# glibc malloc settings for every peer (SCTP_BENCH_GLIBC_TUNABLES, e.g.
+# glibc.malloc.trim_threshold=268435456:glibc.malloc.mmap_threshold=268435456):
+# with the defaults, a freed 1 MiB string goes back to the kernel and the
+# next one faults its pages in again (docs/benchmarks.md).
+if [ -n "${SCTP_BENCH_GLIBC_TUNABLES:-}" ]; then
+  export GLIBC_TUNABLES="$SCTP_BENCH_GLIBC_TUNABLES"
+  info glibc_tunables "$GLIBC_TUNABLES"
+fi
 sysctl_of() { cat "/proc/sys/$(echo "$1" | tr . /)" 2>/dev/null | tr '\t' ' ' || echo "?"; }
 info kernel "$(uname -r)"
 info cpus "$(grep -c ^processor /proc/cpuinfo)"

@@ -175,9 +175,12 @@ static void booted(void)
 static void result(double wall, double u0, double s0, long count, const char *extra)
 {
     double u1, s1;
+    struct rusage ru;
     cpu(&u1, &s1);
-    printf("RESULT peer=c role=%s wl=%s count=%ld wall=%.6f usr=%.6f sys=%.6f%s%s\n", role, wl,
-           count, wall, u1 - u0, s1 - s0, extra ? " " : "", extra ? extra : "");
+    getrusage(RUSAGE_SELF, &ru);   /* context switches: the whole run, set-up is a few */
+    printf("RESULT peer=c role=%s wl=%s count=%ld wall=%.6f usr=%.6f sys=%.6f vcsw=%ld ivcsw=%ld%s%s\n",
+           role, wl, count, wall, u1 - u0, s1 - s0, ru.ru_nvcsw, ru.ru_nivcsw,
+           extra ? " " : "", extra ? extra : "");
     fflush(stdout);
 }
 

@@ -53,8 +53,14 @@ local function result(wall, extra)
   local tot = c1 - c0
   local tu, ts = u1 - u0, s1 - s0
   local usr = tu + ts > 0 and tot * tu / (tu + ts) or tot
-  print(("RESULT peer=%s role=%s wl=%s count=%d wall=%.6f usr=%.6f sys=%.6f%s")
-        :format(peer, role, wl, count, wall, usr, tot - usr, extra and " " .. extra or ""))
+  -- context switches: the whole run, set-up is a few
+  local f = io.open("/proc/self/status")
+  local status = f:read("*a")
+  f:close()
+  local vcsw = status:match("\nvoluntary_ctxt_switches:%s*(%d+)") or "0"
+  local ivcsw = status:match("\nnonvoluntary_ctxt_switches:%s*(%d+)") or "0"
+  print(("RESULT peer=%s role=%s wl=%s count=%d wall=%.6f usr=%.6f sys=%.6f vcsw=%s ivcsw=%s%s")
+        :format(peer, role, wl, count, wall, usr, tot - usr, vcsw, ivcsw, extra and " " .. extra or ""))
   io.stdout:flush()
 end
 

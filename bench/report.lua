@@ -442,6 +442,7 @@ local function settings_lines()
   add("mem_mb", "memory (MB)")
   add("pinning", "both processes of a pair pinned to CPU")
   add("sockopts", "socket options (every peer)")
+  add("glibc_tunables", "GLIBC_TUNABLES (every peer)")
   local sys = {}
   for _, k in ipairs(info_order) do
     if k:match("^net%.") then sys[#sys + 1] = k .. "=" .. info[k] end
@@ -485,9 +486,11 @@ local function text_report()
   out[#out + 1] = ""
   out[#out + 1] = render_text(throughput)
   out[#out + 1] = ""
-  out[#out + 1] = many_title()
-  out[#out + 1] = render_text(many)
-  out[#out + 1] = ""
+  if #many.rows > 0 then
+    out[#out + 1] = many_title()
+    out[#out + 1] = render_text(many)
+    out[#out + 1] = ""
+  end
   out[#out + 1] = "Targets:"
   for _, t in ipairs(targets) do
     out[#out + 1] = ("  [%s] %s: %s"):format(t.mark, t.text, t.value)
@@ -511,10 +514,12 @@ local function md_report()
   out[#out + 1] = ""
   out[#out + 1] = render_md(throughput)
   out[#out + 1] = ""
-  out[#out + 1] = many_title()
-  out[#out + 1] = ""
-  out[#out + 1] = render_md(many)
-  out[#out + 1] = ""
+  if #many.rows > 0 then
+    out[#out + 1] = many_title()
+    out[#out + 1] = ""
+    out[#out + 1] = render_md(many)
+    out[#out + 1] = ""
+  end
   out[#out + 1] = "Targets:"
   out[#out + 1] = ""
   for _, t in ipairs(targets) do
