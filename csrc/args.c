@@ -3,6 +3,7 @@
  * compatibility shims for Lua 5.1/LuaJIT. */
 #include "lsctp.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -32,21 +33,63 @@ int lsctp_isinteger(lua_State *L, int idx)
 #endif
 
 /* Reads an integer in [min, max] at idx; `what` names it in the error. */
+/* Whether a chunk is part of this library's Lua layer (sctp.lua,
+ * and the files under sctp/), whose frames an error position skips. */
+static int library_source(const char *src)
+{
+    size_t n = strlen(src);
+    if (src[0] != '@')
+        return 0;
+    if (n >= 9 && strcmp(src + n - 8, "sctp.lua") == 0 && (src[n - 9] == '/' || src[n - 9] == '@'))
+        return 1;
+    return strstr(src, "/sctp/") != NULL || strncmp(src, "@sctp/", 6) == 0;
+}
+
+/* Pushes "chunk:line: " of the first Lua caller outside the library, as
+ * luaL_where would for the user's own call ("" when there is none). */
+static void push_user_where(lua_State *L)
+{
+    lua_Debug ar;
+    int level;
+    for (level = 1; lua_getstack(L, level, &ar); level++) {
+        if (!lua_getinfo(L, "Sl", &ar) || strcmp(ar.what, "C") == 0 || library_source(ar.source))
+            continue;
+        if (ar.currentline > 0) {
+            lua_pushfstring(L, "%s:%d: ", ar.short_src, ar.currentline);
+            return;
+        }
+        break;
+    }
+    lua_pushliteral(L, "");
+}
+
+int lsctp_error(lua_State *L, const char *fmt, ...)
+{
+    va_list ap;
+    push_user_where(L);
+    lua_pushliteral(L, "sctp: ");
+    va_start(ap, fmt);
+    lua_pushvfstring(L, fmt, ap);
+    va_end(ap);
+    lua_concat(L, 3);
+    return lua_error(L);
+}
+
 lua_Integer lsctp_checkint(lua_State *L, int idx, const char *what,
                            lua_Integer min, lua_Integer max)
 {
     lua_Integer v;
     if (!lua_isinteger(L, idx)) {
         if (lua_type(L, idx) == LUA_TNUMBER)
-            luaL_error(L, "%s: integer expected, got non-integer number", what);
-        luaL_error(L, "%s: integer expected, got %s", what, luaL_typename(L, idx));
+            lsctp_error(L, "%s: integer expected, got non-integer number", what);
+        lsctp_error(L, "%s: integer expected, got %s", what, luaL_typename(L, idx));
     }
     v = lua_tointeger(L, idx);
     if (v < min || v > max) {
         char range[96];
         snprintf(range, sizeof range, "%lld out of range [%lld, %lld]",
                  (long long)v, (long long)min, (long long)max);
-        luaL_error(L, "%s: %s", what, range);
+        lsctp_error(L, "%s: %s", what, range);
     }
     return v;
 }
@@ -90,11 +133,11 @@ sctp_assoc_t lsctp_checkassoc(lua_State *L, int idx, const char *what)
     if (lua_type(L, idx) == LUA_TTABLE) {
         idx = lua_absindex(L, idx);
         if (!lsctp_intfield(L, idx, "assoc_id", what, INT32_MIN, INT32_MAX, &id))
-            luaL_error(L, "%s: assoc table without field 'assoc_id'", what);
+            lsctp_error(L, "%s: assoc table without field 'assoc_id'", what);
         return (sctp_assoc_t)id;
     }
     if (lua_type(L, idx) != LUA_TNUMBER)
-        luaL_error(L, "%s: assoc table or integer assoc_id expected, got %s",
+        lsctp_error(L, "%s: assoc table or integer assoc_id expected, got %s",
                    what, luaL_typename(L, idx));
     return (sctp_assoc_t)lsctp_checkint(L, idx, what, INT32_MIN, INT32_MAX);
 }
@@ -107,7 +150,7 @@ unsigned lsctp_checkflags(lua_State *L, int idx, const lsctp_flagname *names,
     if (lua_isnoneornil(L, idx))
         return 0;
     if (lua_type(L, idx) != LUA_TTABLE)
-        luaL_error(L, "%s: array of flag names expected, got %s", what, luaL_typename(L, idx));
+        lsctp_error(L, "%s: array of flag names expected, got %s", what, luaL_typename(L, idx));
     idx = lua_absindex(L, idx);
     n = (int)lua_rawlen(L, idx);
     for (i = 1; i <= n; i++) {
@@ -116,11 +159,11 @@ unsigned lsctp_checkflags(lua_State *L, int idx, const lsctp_flagname *names,
         lua_rawgeti(L, idx, i);
         s = lua_tostring(L, -1);
         if (lua_type(L, -1) != LUA_TSTRING)
-            luaL_error(L, "%s: flag name expected at [%d], got %s", what, i, luaL_typename(L, -1));
+            lsctp_error(L, "%s: flag name expected at [%d], got %s", what, i, luaL_typename(L, -1));
         for (f = names; f->name && strcmp(f->name, s) != 0; f++)
             ;
         if (!f->name)
-            luaL_error(L, "%s: unknown flag '%s'", what, s);
+            lsctp_error(L, "%s: unknown flag '%s'", what, s);
         bits |= f->value;
         lua_pop(L, 1);
     }

@@ -61,12 +61,12 @@ void lsctp_checksndrcvinfo(lua_State *L, int idx, struct sctp_sndrcvinfo *info,
 {
     idx = lua_absindex(L, idx);
     if (lua_type(L, idx) != LUA_TTABLE)
-        luaL_error(L, "%s: sndrcvinfo table expected, got %s", what, luaL_typename(L, idx));
+        lsctp_error(L, "%s: sndrcvinfo table expected, got %s", what, luaL_typename(L, idx));
     lua_pushnil(L);
     while (lua_next(L, idx)) {
         const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
         if (!k) {
-            luaL_error(L, "%s: unexpected non-string key in sndrcvinfo", what);
+            lsctp_error(L, "%s: unexpected non-string key in sndrcvinfo", what);
             return;   /* not reached; tells gcc (SANITIZE=1 builds) that k is set below */
         }
         if (strcmp(k, "stream") == 0)
@@ -88,16 +88,16 @@ void lsctp_checksndrcvinfo(lua_State *L, int idx, struct sctp_sndrcvinfo *info,
             const char *p = lua_tostring(L, -1);
             int i;
             if (lua_type(L, -1) != LUA_TSTRING)
-                luaL_error(L, "%s: field '%s': string expected, got %s", what, k, luaL_typename(L, -1));
+                lsctp_error(L, "%s: field '%s': string expected, got %s", what, k, luaL_typename(L, -1));
             for (i = 0; pr_policy_names[i] && strcmp(pr_policy_names[i], p) != 0; i++)
                 ;
             if (!pr_policy_names[i])
-                luaL_error(L, "%s: field '%s': unknown policy '%s' (ttl, rtx, prio or none)", what, k, p);
+                lsctp_error(L, "%s: field '%s': unknown policy '%s' (ttl, rtx, prio or none)", what, k, p);
             info->sinfo_flags = (uint16_t)((info->sinfo_flags & ~SCTP_PR_SCTP_MASK) | pr_policy_values[i]);
         } else if (strcmp(k, "ssn") == 0 || strcmp(k, "tsn") == 0 || strcmp(k, "cumtsn") == 0)
             (void)lsctp_checkfieldint(L, -1, what, k, 0, UINT32_MAX);   /* receive-only: ignored */
         else
-            luaL_error(L, "%s: unknown sndrcvinfo field '%s'", what, k);
+            lsctp_error(L, "%s: unknown sndrcvinfo field '%s'", what, k);
         lua_pop(L, 1);
     }
 }
@@ -153,15 +153,15 @@ static int check_data(lua_State *L, int idx, const char *what)
     if (lua_type(L, idx) == LUA_TSTRING)
         return 1;
     if (lua_type(L, idx) != LUA_TTABLE)
-        return luaL_error(L, "%s: data: string or array of strings expected, got %s", what,
+        return lsctp_error(L, "%s: data: string or array of strings expected, got %s", what,
                           luaL_typename(L, idx));
     n = (int)lua_rawlen(L, idx);
     if (n > IOV_MAX)
-        return luaL_error(L, "%s: data: at most %d strings, got %d", what, IOV_MAX, n);
+        return lsctp_error(L, "%s: data: at most %d strings, got %d", what, IOV_MAX, n);
     for (i = 1; i <= n; i++) {
         lua_rawgeti(L, idx, i);
         if (lua_type(L, -1) != LUA_TSTRING)
-            return luaL_error(L, "%s: data: string expected at [%d], got %s", what, i,
+            return lsctp_error(L, "%s: data: string expected at [%d], got %s", what, i,
                               luaL_typename(L, -1));
         lua_pop(L, 1);
     }
@@ -360,7 +360,7 @@ static int l_send_many(lua_State *L)
             int data_idx;
             lua_rawgeti(L, 2, next + count);
             if (lua_type(L, -1) != LUA_TTABLE)
-                return luaL_error(L, "send_many: entry %d: table expected, got %s",
+                return lsctp_error(L, "send_many: entry %d: table expected, got %s",
                                   next + count, luaL_typename(L, -1));
             lua_rawgeti(L, -1, 3);
             if (lua_isnil(L, -1)) {            /* {sndrcvinfo, data} */
@@ -380,7 +380,7 @@ static int l_send_many(lua_State *L)
             }
             data_idx = lua_gettop(L);
             if (lua_type(L, data_idx) != LUA_TSTRING)
-                return luaL_error(L, "send_many: entry %d: data: string expected, got %s",
+                return lsctp_error(L, "send_many: entry %d: data: string expected, got %s",
                                   next + count, luaL_typename(L, data_idx));
             /* the strings stay referenced by the list while we send */
             iovs[count].iov_base = (void *)lua_tolstring(L, data_idx, &len);

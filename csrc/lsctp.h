@@ -135,6 +135,9 @@ int lsctp_pushfailf(lua_State *L, const char *name, const char *fmt, ...);
 #define LSCTP_CLOSED(L) lsctp_pushfail((L), "closed", "socket is closed")
 
 /* --- Argument helpers: errors name the function and the argument/field ---- */
+/* Raises "chunk:line: sctp: <message>", positioned at the user's call (the
+ * first frame outside the library's Lua layer): luaL_error's replacement. */
+int lsctp_error(lua_State *L, const char *fmt, ...);
 lua_Integer lsctp_checkint(lua_State *L, int idx, const char *what,
                            lua_Integer min, lua_Integer max);
 lua_Integer lsctp_optint(lua_State *L, int idx, const char *what,

@@ -146,7 +146,7 @@ static int check_field(lua_State *L, lsctp_socket *s, char *base, const field *f
     switch (f->type) {
     case F_BOOL:
         if (lua_type(L, idx) != LUA_TBOOLEAN)
-            return luaL_error(L, "%s: boolean expected, got %s", what, luaL_typename(L, idx));
+            return lsctp_error(L, "%s: boolean expected, got %s", what, luaL_typename(L, idx));
         put_raw(base, f, lua_toboolean(L, idx));
         break;
     case F_FLAGS:
@@ -159,7 +159,7 @@ static int check_field(lua_State *L, lsctp_socket *s, char *base, const field *f
             return rc;
         if (al.count != 1) {
             lsctp_addrlist_free(&al);
-            return luaL_error(L, "%s: one address expected", what);
+            return lsctp_error(L, "%s: one address expected", what);
         }
         memcpy(base + f->offset, &al.addrs[0], sizeof al.addrs[0]);
         lsctp_addrlist_free(&al);
@@ -169,7 +169,7 @@ static int check_field(lua_State *L, lsctp_socket *s, char *base, const field *f
     }
     case F_ENUM:
     case F_PADDRINFO:
-        return luaL_error(L, "%s: read-only field", what);
+        return lsctp_error(L, "%s: read-only field", what);
     default:
         put_raw(base, f, lsctp_checkint(L, idx, what, f->min, f->max));
     }
@@ -340,10 +340,10 @@ static int set_linger(lua_State *L, lsctp_socket *s, const option *o, int idx)
 {
     struct linger lg;
     if (lua_type(L, idx) != LUA_TTABLE)
-        return luaL_error(L, "setopts: linger: {on, seconds} expected, got %s", luaL_typename(L, idx));
+        return lsctp_error(L, "setopts: linger: {on, seconds} expected, got %s", luaL_typename(L, idx));
     lua_rawgeti(L, idx, 1);
     if (lua_type(L, -1) != LUA_TBOOLEAN)
-        return luaL_error(L, "setopts: linger: [1] (on) boolean expected, got %s", luaL_typename(L, -1));
+        return lsctp_error(L, "setopts: linger: [1] (on) boolean expected, got %s", luaL_typename(L, -1));
     lg.l_onoff = lua_toboolean(L, -1);
     lua_rawgeti(L, idx, 2);
     lg.l_linger = (int)lsctp_checkint(L, -1, "setopts: linger: [2] (seconds)", 0, 65535);
@@ -425,7 +425,7 @@ static int set_default_send(lua_State *L, lsctp_socket *s, const option *o, int 
     lua_Integer id = 0;
     memset(&info, 0, sizeof info);
     if (lua_type(L, idx) != LUA_TTABLE)
-        return luaL_error(L, "setopts: sctp_default_send_param: sndrcvinfo table expected, got %s",
+        return lsctp_error(L, "setopts: sctp_default_send_param: sndrcvinfo table expected, got %s",
                           luaL_typename(L, idx));
     lsctp_intfield(L, idx, "assoc_id", "setopts: sctp_default_send_param", S32, &id);
     info.sinfo_assoc_id = (sctp_assoc_t)id;
@@ -501,7 +501,7 @@ static int set_events(lua_State *L, lsctp_socket *s, const option *o, int idx)
 {
     const event_option *e;
     if (lua_type(L, idx) != LUA_TTABLE)
-        return luaL_error(L, "setopts: sctp_events: table of event = boolean expected, got %s",
+        return lsctp_error(L, "setopts: sctp_events: table of event = boolean expected, got %s",
                           luaL_typename(L, idx));
     /* reject unknown names before changing anything */
     lua_pushnil(L);
@@ -510,9 +510,9 @@ static int set_events(lua_State *L, lsctp_socket *s, const option *o, int idx)
         for (e = event_options; e->name && strcmp(e->name, k) != 0; e++)
             ;
         if (!e->name)
-            return luaL_error(L, "setopts: sctp_events: unknown event '%s'", k);
+            return lsctp_error(L, "setopts: sctp_events: unknown event '%s'", k);
         if (lua_type(L, -1) != LUA_TBOOLEAN)
-            return luaL_error(L, "setopts: sctp_events: field '%s': boolean expected, got %s",
+            return lsctp_error(L, "setopts: sctp_events: field '%s': boolean expected, got %s",
                               k, luaL_typename(L, -1));
         lua_pop(L, 1);
     }
@@ -613,7 +613,7 @@ static const option *find_option(lua_State *L, int idx, const char *fn)
     for (o = options; o->name; o++)
         if (strcmp(o->name, name) == 0)
             return o;
-    luaL_error(L, "%s: unknown option '%s'", fn, name);
+    lsctp_error(L, "%s: unknown option '%s'", fn, name);
     return NULL;
 }
 
@@ -655,14 +655,14 @@ static void check_record_arg(lua_State *L, const option *o, int idx, const char 
 {
     const field *f;
     if (lua_type(L, idx) != LUA_TTABLE)
-        luaL_error(L, "%s: %s: table expected, got %s", fn, o->name, luaL_typename(L, idx));
+        lsctp_error(L, "%s: %s: table expected, got %s", fn, o->name, luaL_typename(L, idx));
     lua_pushnil(L);
     while (lua_next(L, idx)) {
         const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
         for (f = o->fields; f->name && strcmp(f->name, k) != 0; f++)
             ;
         if (!f->name)
-            luaL_error(L, "%s: %s: unknown field '%s'", fn, o->name, k);
+            lsctp_error(L, "%s: %s: unknown field '%s'", fn, o->name, k);
         lua_pop(L, 1);
     }
 }
@@ -680,11 +680,11 @@ static int l_getopt(lua_State *L)
     if (o->kind == K_SPECIAL)
         return o->get(L, s, o);
     if (o->access & WO)
-        return luaL_error(L, "getopts: %s is write-only", o->name);
+        return lsctp_error(L, "getopts: %s is write-only", o->name);
     memset(&buf, 0, sizeof buf);
     if (!lua_isnoneornil(L, 3)) {
         if (o->kind != K_RECORD)
-            return luaL_error(L, "getopts: %s takes no argument", o->name);
+            return lsctp_error(L, "getopts: %s takes no argument", o->name);
         check_record_arg(L, o, 3, "getopts");
         if (fill_keys(L, s, o, buf.bytes, 3, "getopts", 1))
             return 3;
@@ -711,7 +711,7 @@ static int l_setopt(lua_State *L)
     o = find_option(L, 2, "setopts");
     luaL_checkany(L, 3);
     if (o->access & RO)
-        return luaL_error(L, "setopts: %s is read-only", o->name);
+        return lsctp_error(L, "setopts: %s is read-only", o->name);
     if (o->kind == K_SPECIAL) {
         int rc = o->set(L, s, o, 3);
         if (rc)

@@ -209,7 +209,7 @@ end
 -- user's line with the library prefix.
 local function call_codec(fn, sock, name, value)
   local okcall, ok, err, detail = pcall(fn, sock, name, value)
-  if not okcall then raise("sctp: " .. tostring(ok):gsub("^[^:]*:%d+: ", "")) end
+  if not okcall then raise("sctp: " .. tostring(ok):gsub("^[^:]*:%d+: ", ""):gsub("^sctp: ", "")) end
   return ok, err, detail
 end
 

@@ -90,6 +90,25 @@ describe("argument errors", function()
       H.raises(function() s:send({ assoc_id = assoc.assoc_id, flags = "eof" }, "x") end, "flags")
     end)
 
+    it("errors the C core raises point at the caller's line and say sctp:", function()
+      -- each call is on the line after the one that notes it
+      local cases = {}
+      local function at(fn) cases[#cases + 1] = { line = debug.getinfo(2, "l").currentline + 1, fn = fn } end
+      at(function()
+        s:send({ assoc_id = assoc.assoc_id, stream = 70000 }, "x") end)
+      at(function()
+        s:send({ assoc_id = assoc.assoc_id, bogus = 1 }, "x") end)
+      at(function()
+        s:send_many({ "not an entry" }) end)
+      at(function()
+        s:sendx({ "127.0.0.1" }, 9, { stream = "x" }, "x") end)
+      for _, c in ipairs(cases) do
+        local ok, err = pcall(c.fn)
+        assert.is_false(ok)
+        assert.matches("errors_spec%.lua:" .. c.line .. ": sctp: send", tostring(err), 1)
+      end
+    end)
+
     it("send raises naming an unknown flag", function()
       H.raises(function() s:send({ assoc_id = assoc.assoc_id, flags = { "bogus" } }, "x") end,
         "bogus", "flags")
