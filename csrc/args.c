@@ -52,13 +52,13 @@ static void push_user_where(lua_State *L)
     lua_Debug ar;
     int level;
     for (level = 1; lua_getstack(L, level, &ar); level++) {
-        if (!lua_getinfo(L, "Sl", &ar) || strcmp(ar.what, "C") == 0 || library_source(ar.source))
+        /* C functions, the library's own frames, and Lua 5.1's "(tail
+         * call)" placeholders (no line) are passed over */
+        if (!lua_getinfo(L, "Sl", &ar) || strcmp(ar.what, "C") == 0 || library_source(ar.source)
+            || ar.currentline <= 0)
             continue;
-        if (ar.currentline > 0) {
-            lua_pushfstring(L, "%s:%d: ", ar.short_src, ar.currentline);
-            return;
-        }
-        break;
+        lua_pushfstring(L, "%s:%d: ", ar.short_src, ar.currentline);
+        return;
     }
     lua_pushliteral(L, "");
 }
