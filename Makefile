@@ -34,7 +34,7 @@ comma := ,
 SANFLAGS := $(if $(SANITIZE),-fsanitize=address$(comma)undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
 ALL_CFLAGS := $(CFLAGS) $(WARN) $(SANFLAGS) -fPIC -fvisibility=hidden $(LUA_CFLAGS)
 LDFLAGS ?=
-LIBS := -lsctp
+LIBS := -lsctp -lpthread
 
 # SANITIZE=1 builds apart (build/5.4-asan), so normal builds stay as they are.
 BUILD := build/$(LUA)$(if $(SANITIZE),-asan)

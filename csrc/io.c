@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
@@ -459,6 +460,83 @@ static int rx_reserve(lsctp_rxstate *rx, size_t want)
     return 0;
 }
 
+/* One receive buffer per thread, shared by the sockets it reads: a new
+ * message is read there, and only a message delivered in parts moves to a
+ * buffer of its socket's own. Ten thousand sockets then hold no 64 KiB
+ * buffer each. Per thread, not per process: Lua states may live in
+ * several threads. */
+typedef struct rx_scratch {
+    char *buf;
+    size_t cap;
+} rx_scratch;
+
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+static int scratch_key_ok;
+
+static void scratch_free(void *p)
+{
+    rx_scratch *sc = (rx_scratch *)p;
+    if (sc) {
+        free(sc->buf);
+        free(sc);
+    }
+}
+
+static void scratch_init(void)
+{
+    scratch_key_ok = pthread_key_create(&scratch_key, scratch_free) == 0;
+}
+
+static rx_scratch *scratch_get(void)
+{
+    rx_scratch *sc;
+    pthread_once(&scratch_once, scratch_init);
+    if (!scratch_key_ok)
+        return NULL;
+    sc = (rx_scratch *)pthread_getspecific(scratch_key);
+    if (!sc) {
+        if (!(sc = (rx_scratch *)calloc(1, sizeof *sc)))
+            return NULL;
+        if (pthread_setspecific(scratch_key, sc) != 0) {
+            free(sc);
+            return NULL;
+        }
+    }
+    return sc;
+}
+
+/* This thread's buffer with room for `want` bytes, or NULL. */
+static rx_scratch *scratch_reserve(size_t want)
+{
+    rx_scratch *sc = scratch_get();
+    if (sc && sc->cap < want) {
+        char *buf = (char *)realloc(sc->buf, want);
+        if (!buf)
+            return NULL;
+        sc->buf = buf;
+        sc->cap = want;
+    }
+    return sc;
+}
+
+/* After a delivery: a buffer grown past RX_KEEP_MAX is not kept. */
+static void scratch_trim(rx_scratch *sc)
+{
+    if (sc->cap > RX_KEEP_MAX) {
+        free(sc->buf);
+        sc->buf = NULL;
+        sc->cap = 0;
+    }
+}
+
+void lsctp_rx_scratch_owner(char *const **buf, const size_t **cap)
+{
+    rx_scratch *sc = scratch_get();
+    *buf = sc ? &sc->buf : NULL;
+    *cap = sc ? &sc->cap : NULL;
+}
+
 /* Reads the SCTP_SNDRCV cmsg, checking every length the kernel gave. */
 static void rx_control(lsctp_rxstate *rx, struct msghdr *msg)
 {
@@ -485,8 +563,9 @@ static void push_list(lua_State *L, const char *p, size_t len)
     }
 }
 
-/* Pushes from_ip, from_port, ancdata, data for the complete message. */
-static int rx_deliver(lua_State *L, lsctp_socket *s)
+/* Pushes from_ip, from_port, ancdata, data for the complete message of
+ * `len` bytes at `data` (the thread's buffer or the socket's own). */
+static int rx_deliver(lua_State *L, lsctp_socket *s, const char *data, size_t len)
 {
     lsctp_rxstate *rx = &s->rx;
     const struct sockaddr *sa = (const struct sockaddr *)&rx->from;
@@ -501,7 +580,7 @@ static int rx_deliver(lua_State *L, lsctp_socket *s)
     }
     if (rx->notification) {
         lua_createtable(L, 0, 0);
-        lsctp_pushnotification(L, rx->buf, rx->len);
+        lsctp_pushnotification(L, data, len);
     } else {
         lua_createtable(L, rx->have_info, 0);
         if (rx->have_info) {
@@ -509,9 +588,9 @@ static int rx_deliver(lua_State *L, lsctp_socket *s)
             lua_rawseti(L, -2, 1);
         }
         if (s->list_mode)
-            push_list(L, rx->buf, rx->len);
+            push_list(L, data, len);
         else
-            lua_pushlstring(L, rx->buf, rx->len);
+            lua_pushlstring(L, data, len);
     }
     rx->len = 0;
     rx->notification = rx->have_info = 0;
@@ -535,15 +614,24 @@ static int rx_one(lua_State *L, lsctp_socket *s, int wait_ms)
         struct cmsghdr align;
     } control;
     lsctp_rxstate *rx = &s->rx;
+    size_t want = rx->chunk ? rx->chunk : 65536;
     for (;;) {
         struct msghdr msg;
         struct iovec iov;
+        rx_scratch *sc = NULL;   /* set when this read starts a message */
         ssize_t n;
-        if (rx_reserve(rx, rx->chunk ? rx->chunk : 65536) < 0)
-            return lsctp_pushfail(L, "enomem", "recv: out of memory for the message buffer");
+        if (rx->len == 0) {
+            if (!(sc = scratch_reserve(want)))
+                return lsctp_pushfail(L, "enomem", "recv: out of memory for the message buffer");
+            iov.iov_base = sc->buf;
+            iov.iov_len = want;
+        } else {
+            if (rx_reserve(rx, want) < 0)
+                return lsctp_pushfail(L, "enomem", "recv: out of memory for the message buffer");
+            iov.iov_base = rx->buf + rx->len;
+            iov.iov_len = rx->cap - rx->len;
+        }
         memset(&msg, 0, sizeof msg);
-        iov.iov_base = rx->buf + rx->len;
-        iov.iov_len = rx->cap - rx->len;
         msg.msg_name = &rx->from;
         msg.msg_namelen = sizeof rx->from;
         msg.msg_iov = &iov;
@@ -576,9 +664,21 @@ static int rx_one(lua_State *L, lsctp_socket *s, int wait_ms)
             rx->notification = 1;
         if (msg.msg_controllen > 0)
             rx_control(rx, &msg);
+        if (sc && (msg.msg_flags & MSG_EOR)) {
+            int rc = rx_deliver(L, s, sc->buf, (size_t)n);
+            scratch_trim(sc);
+            return rc;
+        }
+        if (sc) {
+            /* the first part of a message: it moves to the socket's own
+             * buffer, where the rest is read (across calls if need be) */
+            if (rx_reserve(rx, (size_t)n + want) < 0)
+                return lsctp_pushfail(L, "enomem", "recv: out of memory for the message buffer");
+            memcpy(rx->buf, sc->buf, (size_t)n);
+        }
         rx->len += (size_t)n;
         if (msg.msg_flags & MSG_EOR)
-            return rx_deliver(L, s);
+            return rx_deliver(L, s, rx->buf, rx->len);
     }
 }
 

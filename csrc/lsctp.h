@@ -76,7 +76,8 @@ int lsctp_isinteger(lua_State *L, int idx);
 /* A message being reassembled from partial deliveries (recvmsg without
  * MSG_EOR); it lives here between calls when the rest has not arrived yet. */
 typedef struct lsctp_rxstate {
-    char *buf;              /* reused between messages: no per-message malloc */
+    char *buf;              /* a message delivered in parts (else NULL: new
+                               messages are read into a buffer per thread) */
     size_t cap, len;
     size_t chunk;           /* bytes asked of each recvmsg (option buffer) */
     int notification;       /* MSG_NOTIFICATION seen on this message */
@@ -185,6 +186,8 @@ void lsctp_pushsndrcvinfo(lua_State *L, const struct sctp_sndrcvinfo *info);
 void lsctp_checksndrcvinfo(lua_State *L, int idx, struct sctp_sndrcvinfo *info,
                            const char *what);
 extern const lsctp_flagname lsctp_sinfo_flags[];
+/* The current thread's shared receive buffer, for the fuzz harness. */
+void lsctp_rx_scratch_owner(char *const **buf, const size_t **cap);
 /* Pushes an event table for a notification of `len` bytes. */
 void lsctp_pushnotification(lua_State *L, const char *buf, size_t len);
 void lsctp_notify_open(lua_State *L);

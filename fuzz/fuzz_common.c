@@ -510,10 +510,18 @@ static ssize_t f_recvmsg(int h, struct msghdr *msg, int flags)
     data = msg->msg_iov[0].iov_base;
     for (i = 0; i < got; i++)
         data[i] = (char)p[i];
-    if (fz_current && data >= fz_current->rx.buf
-        && data + msg->msg_iov[0].iov_len == fz_current->rx.buf + fz_current->rx.cap)
+    if (fz_current && fz_current->rx.buf && data >= fz_current->rx.buf
+        && data + msg->msg_iov[0].iov_len == fz_current->rx.buf + fz_current->rx.cap) {
         poison(data + got, msg->msg_iov[0].iov_len - got, &fz_current->rx.buf,
                &fz_current->rx.cap);
+    } else {
+        /* a new message goes to the thread's shared buffer */
+        char *const *sbuf;
+        const size_t *scap;
+        lsctp_rx_scratch_owner(&sbuf, &scap);
+        if (sbuf && *sbuf && data >= *sbuf && data + msg->msg_iov[0].iov_len <= *sbuf + *scap)
+            poison(data + got, msg->msg_iov[0].iov_len - got, sbuf, scap);
+    }
     return (ssize_t)got;
 }
 

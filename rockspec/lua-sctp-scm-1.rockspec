@@ -35,7 +35,7 @@ build = {
         "csrc/addr.c", "csrc/args.c", "csrc/backend_kernel.c", "csrc/errnames.c",
         "csrc/io.c", "csrc/notify.c", "csrc/options.c", "csrc/socket.c",
       },
-      libraries = {"sctp"},
+      libraries = {"sctp", "pthread"},
       incdirs = {"$(SCTP_INCDIR)"},
       libdirs = {"$(SCTP_LIBDIR)"},
     },
