@@ -421,7 +421,7 @@ static int l_send_many(lua_State *L)
 }
 
 /* Sends an empty message carrying one flag to an association: eof/abort. */
-static int send_flag(lua_State *L, unsigned flag, const char *what)
+static int send_flag(lua_State *L, unsigned flag, const char *fn, const char *what)
 {
     struct sctp_sndrcvinfo info;
     lsctp_socket *s = lsctp_opensocket(L, 1);
@@ -430,17 +430,20 @@ static int send_flag(lua_State *L, unsigned flag, const char *what)
     memset(&info, 0, sizeof info);
     info.sinfo_assoc_id = lsctp_checkassoc(L, 2, what);
     info.sinfo_flags = (uint16_t)flag;
-    if (lua_isnoneornil(L, 3)) {
+    /* the reason is optional: make slot 3 exist before filling it in
+     * (lua_replace onto an absent index would pop it instead) */
+    lua_settop(L, 3);
+    if (lua_isnil(L, 3)) {
         lua_pushliteral(L, "");
         lua_replace(L, 3);
-    } else {
-        luaL_checkstring(L, 3);
+    } else if (lua_type(L, 3) != LUA_TSTRING) {
+        return lsctp_error(L, "%s: reason: string expected, got %s", fn, luaL_typename(L, 3));
     }
-    return send_message(L, s, 3, &info, NULL, what);
+    return send_message(L, s, 3, &info, NULL, fn);
 }
 
-static int l_eof(lua_State *L) { return send_flag(L, SCTP_EOF, "eof: assoc"); }
-static int l_abort(lua_State *L) { return send_flag(L, SCTP_ABORT, "abort: assoc"); }
+static int l_eof(lua_State *L) { return send_flag(L, SCTP_EOF, "eof", "eof: assoc"); }
+static int l_abort(lua_State *L) { return send_flag(L, SCTP_ABORT, "abort", "abort: assoc"); }
 
 /* --- receive ------------------------------------------------------------ */
 

@@ -576,6 +576,23 @@ end
 
 local failed_states = {cant_assoc = true, comm_lost = true, shutdown_comp = true}
 
+-- Aborts the half-open association of a connect that timed out, and takes
+-- the cant_assoc the kernel reports for that abort (it is queued by the
+-- abort call itself), so that no event of an association the caller never
+-- got appears later. Other messages read meanwhile are kept for recv.
+local function abandon(sock, s, id)
+  if not raw.abort(sock, id) then return end
+  while true do
+    local a, b, c, d = raw.recv(sock)
+    if not a then return end
+    if type(d) == "table" and d.event == "assoc_change" and d.assoc_id == id then
+      if failed_states[d.state] then return end
+    else
+      enqueue(s, a, b, c, d)
+    end
+  end
+end
+
 --- Connects and waits for the association: the `assoc_change` event with
 -- state `comm_up`, or `nil, err, detail` ("econnrefused" when the peer
 -- refuses, "timeout"). Messages of other associations that arrive meanwhile
@@ -593,7 +610,7 @@ function methods.connect(sock, addr, port, opts, timeout)
     local a, b, c, d = recv_kernel(sock, deadline)
     if not a then
       if b == "timeout" then
-        raw.abort(sock, id)   -- do not leave a half-open association behind
+        abandon(sock, s, id)
         return nil, "timeout", "connect: no association within " .. tostring(timeout) .. " ms"
       end
       return nil, b, c
