@@ -53,7 +53,9 @@ function M.waiter(uv)
     if not w then return end
     watches[sock] = nil
     w.closed = true
-    local waiting = {w.r, w.w}
+    local waiting = {}   -- not {w.r, w.w}: its length is unreliable with a hole
+    if w.r then waiting[#waiting + 1] = w.r end
+    if w.w then waiting[#waiting + 1] = w.w end
     w.r, w.w = nil, nil
     w.handle:stop()
     w.handle:close()

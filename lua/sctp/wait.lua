@@ -126,9 +126,23 @@ function methods.timeout(sock)
   return left > 0 and left or 0
 end
 
--- Closes the descriptor once no coroutine waits on it any more.
+-- Makes every cqueues controller forget the descriptor: cancelling wakes
+-- the coroutines polling it and takes it out of the controller's epoll set.
+local function cqueues_forget(sock)
+  local cqueues = package.loaded.cqueues
+  local fd = getfd(sock)
+  if cqueues and cqueues.cancel and fd >= 0 then cqueues.cancel(fd) end
+end
+
+-- Closes the descriptor once no coroutine waits on it any more. cqueues is
+-- told again first: when one of two woken waiters ran, the controller
+-- re-armed the descriptor for the other one, and a descriptor closed while
+-- armed fails the controller's next step (EBADF).
 local function finish_close(sock, s)
-  if not s.reader and not s.writer then rawclose(sock) end
+  if not s.reader and not s.writer then
+    cqueues_forget(sock)
+    rawclose(sock)
+  end
 end
 
 --- Closes `sock`, waking the coroutines waiting on it: they return
@@ -137,9 +151,7 @@ end
 function M.close(sock, s)
   -- cqueues keeps descriptors it polled registered in its epoll set:
   -- cancelling removes them (and wakes its waiters) before the fd goes.
-  local cqueues = package.loaded.cqueues
-  local fd = getfd(sock)
-  if cqueues and cqueues.cancel and fd >= 0 then cqueues.cancel(fd) end
+  cqueues_forget(sock)
   local release = s and s.onclose
   if s and (s.reader or s.writer) then
     markclosing(sock)           -- every operation now returns nil, "closed"

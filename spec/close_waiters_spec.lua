@@ -1,0 +1,177 @@
+-- close() while coroutines wait on the socket, under cqueues and luv: every
+-- waiter wakes with nil, "closed", and the event loop goes on serving the
+-- other coroutines (the loop must forget the descriptor before it closes).
+--
+-- Valid Lua 5.1 / LuaJIT / 5.4 code: no goto, no `//`, no `<close>`.
+
+local H = require "helper"
+local sctp = require "sctp"
+
+local has_cqueues, cqueues = pcall(require, "cqueues")
+local has_luv, uv = pcall(require, "luv")
+
+local CHUNK = ("x"):rep(1000)
+
+-- A client whose sends block: small buffers, and a server that never reads.
+local function blocked_pair()
+  local server, client, assoc = H.pair({ recbuf = 4096 }, { sndbuf = 4096 })
+  return server, client, assoc
+end
+
+-- The body of a writer coroutine: sends until a send fails; the error.
+local function flood(client, assoc, counter)
+  while true do
+    local ok, err = client:send(assoc, 0, CHUNK)
+    if not ok then return err end
+    counter.sent = counter.sent + 1
+  end
+end
+
+-- The body of the coroutine that keeps working on another association
+-- after the close: `rounds` echo exchanges; returns how many succeeded.
+local function keep_working(sleep, rounds)
+  local server, client, assoc = H.pair()
+  local done = 0
+  for i = 1, rounds do
+    sleep(0.02)
+    local text = "after the close " .. i
+    assert(client:send(assoc, 0, text))
+    local _, _, anc, data = H.expect_data(server)
+    assert.equal(text, data)
+    assert(server:send({ assoc_id = anc[1].assoc_id, stream = 0 }, data))
+    local _, _, _, echoed = H.expect_data(client)
+    assert.equal(text, echoed)
+    done = done + 1
+  end
+  return done
+end
+
+describe("close under cqueues waiters", function()
+  after_each(H.cleanup)
+
+  if not has_cqueues then
+    it("is installed (lua-cqueues)", function() error("cqueues not found: " .. tostring(cqueues)) end)
+    return
+  end
+
+  -- Runs the scenario: `readers` (0/1) coroutines in recv and `writers`
+  -- (0/1) in send on one socket, a closer, and a fourth coroutine on
+  -- another association that must keep working after the close.
+  local function scenario(readers, writers)
+    local _, client, assoc = blocked_pair()
+    local cq = cqueues.new()
+    local counter = { sent = 0 }
+    local got_r, got_w, worked
+    if readers > 0 then
+      cq:wrap(function() got_r = { client:recv() } end)
+    end
+    if writers > 0 then
+      cq:wrap(function() got_w = flood(client, assoc, counter) end)
+    end
+    cq:wrap(function()
+      cqueues.sleep(0.3)   -- by now the others wait in recv / send
+      assert.is_true(client:close())
+    end)
+    cq:wrap(function() worked = keep_working(cqueues.sleep, 20) end)
+    local ok, err, _, _, _, fd = cq:loop(30)
+    assert(ok, "the cqueues loop failed: " .. tostring(err) .. " (fd " .. tostring(fd) .. ")")
+    if readers > 0 then assert.same({ nil, "closed" }, { got_r[1], got_r[2] }) end
+    if writers > 0 then
+      assert.equal("closed", got_w)
+      assert.is_true(counter.sent > 0)
+    end
+    assert.equal(20, worked)
+    assert.equal("sctp.socket (closed)", tostring(client))
+  end
+
+  it("wakes one reader with nil, \"closed\" and the loop goes on", function()
+    scenario(1, 0)
+  end)
+
+  it("wakes one writer with nil, \"closed\" and the loop goes on", function()
+    scenario(0, 1)
+  end)
+
+  it("wakes a reader and a writer on the same socket, and the loop goes on", function()
+    scenario(1, 1)
+  end)
+
+  it("runs the same loop again afterwards, a new socket on the old descriptor number", function()
+    scenario(1, 1)
+    scenario(1, 1)
+  end)
+end)
+
+describe("close under luv waiters", function()
+  after_each(function()
+    sctp.setwaiter(nil)
+    H.cleanup()
+    if has_luv then uv.run("nowait") end
+  end)
+
+  if not has_luv then
+    it("is installed (lua-luv)", function() error("luv not found: " .. tostring(uv)) end)
+    return
+  end
+
+  -- luv's sleep for a coroutine: a timer that resumes it.
+  local function uv_sleep(seconds)
+    local co = coroutine.running()
+    local t = uv.new_timer()
+    t:start(math.floor(seconds * 1000), 0, function()
+      t:close()
+      assert(coroutine.resume(co))
+    end)
+    coroutine.yield()
+  end
+
+  local function spawn(fn)
+    local co = coroutine.create(fn)
+    local ok, err = coroutine.resume(co)
+    assert(ok, err)
+  end
+
+  local function scenario(readers, writers)
+    sctp.setwaiter(require("sctp.luv").waiter(uv))
+    local _, client, assoc = blocked_pair()
+    local counter = { sent = 0 }
+    local got_r, got_w, worked, failure
+    local function guarded(fn)
+      return function()
+        local ok, err = pcall(fn)
+        if not ok then failure = failure or err end
+      end
+    end
+    if readers > 0 then spawn(guarded(function() got_r = { client:recv() } end)) end
+    if writers > 0 then spawn(guarded(function() got_w = flood(client, assoc, counter) end)) end
+    spawn(guarded(function()
+      uv_sleep(0.3)
+      assert.is_true(client:close())
+    end))
+    spawn(guarded(function() worked = keep_working(uv_sleep, 20) end))
+    local guard = uv.new_timer()   -- a hung loop fails the test, not the suite
+    guard:start(30000, 0, function() uv.stop() end)
+    guard:unref()
+    uv.run()
+    guard:close()
+    assert(not failure, tostring(failure))
+    if readers > 0 then assert.same({ nil, "closed" }, { got_r[1], got_r[2] }) end
+    if writers > 0 then
+      assert.equal("closed", got_w)
+      assert.is_true(counter.sent > 0)
+    end
+    assert.equal(20, worked)
+  end
+
+  it("wakes one reader with nil, \"closed\" and the loop goes on", function()
+    scenario(1, 0)
+  end)
+
+  it("wakes one writer with nil, \"closed\" and the loop goes on", function()
+    scenario(0, 1)
+  end)
+
+  it("wakes a reader and a writer on the same socket, and the loop goes on", function()
+    scenario(1, 1)
+  end)
+end)
