@@ -32,17 +32,49 @@ int lsctp_isinteger(lua_State *L, int idx)
 }
 #endif
 
-/* Reads an integer in [min, max] at idx; `what` names it in the error. */
-/* Whether a chunk is part of this library's Lua layer (sctp.lua,
- * and the files under sctp/), whose frames an error position skips. */
-static int library_source(const char *src)
+/* The chunks of this library's Lua layer, by their exact source string
+ * (a set in the registry that the Lua files add themselves to): an error
+ * position passes over their frames. By identity, not by path: a user's
+ * own script under a directory named sctp/ keeps its position. */
+#define LIBRARY_SOURCES "lua-sctp.library_sources"
+
+static int library_source(lua_State *L, const char *src)
 {
-    size_t n = strlen(src);
-    if (src[0] != '@')
+    int found;
+    lua_getfield(L, LUA_REGISTRYINDEX, LIBRARY_SOURCES);
+    if (!lua_istable(L, -1)) {
+        lua_pop(L, 1);
         return 0;
-    if (n >= 9 && strcmp(src + n - 8, "sctp.lua") == 0 && (src[n - 9] == '/' || src[n - 9] == '@'))
-        return 1;
-    return strstr(src, "/sctp/") != NULL || strncmp(src, "@sctp/", 6) == 0;
+    }
+    lua_getfield(L, -1, src);
+    found = lua_toboolean(L, -1);
+    lua_pop(L, 2);
+    return found;
+}
+
+/* core.library_chunk(source): marks a chunk as the library's own. */
+int lsctp_l_library_chunk(lua_State *L)
+{
+    const char *src = luaL_checkstring(L, 1);
+    lua_getfield(L, LUA_REGISTRYINDEX, LIBRARY_SOURCES);
+    if (!lua_istable(L, -1)) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_pushvalue(L, -1);
+        lua_setfield(L, LUA_REGISTRYINDEX, LIBRARY_SOURCES);
+    }
+    lua_pushboolean(L, 1);
+    lua_setfield(L, -2, src);
+    return 0;
+}
+
+/* Whether a stack frame is the user's: a Lua function with a line, outside
+ * the library. C functions, the library's own frames, and Lua 5.1's "(tail
+ * call)" placeholders (no line) are not. */
+static int user_frame(lua_State *L, lua_Debug *ar)
+{
+    return lua_getinfo(L, "Sln", ar) && strcmp(ar->what, "C") != 0 && ar->currentline > 0
+           && !library_source(L, ar->source);
 }
 
 /* Pushes "chunk:line: " of the first Lua caller outside the library, as
@@ -52,15 +84,87 @@ static void push_user_where(lua_State *L)
     lua_Debug ar;
     int level;
     for (level = 1; lua_getstack(L, level, &ar); level++) {
-        /* C functions, the library's own frames, and Lua 5.1's "(tail
-         * call)" placeholders (no line) are passed over */
-        if (!lua_getinfo(L, "Sl", &ar) || strcmp(ar.what, "C") == 0 || library_source(ar.source)
-            || ar.currentline <= 0)
-            continue;
-        lua_pushfstring(L, "%s:%d: ", ar.short_src, ar.currentline);
-        return;
+        if (user_frame(L, &ar)) {
+            lua_pushfstring(L, "%s:%d: ", ar.short_src, ar.currentline);
+            return;
+        }
     }
     lua_pushliteral(L, "");
+}
+
+/* The method's name if the function on top of the stack is one of the
+ * socket methods (it is popped), else NULL. `called` (the name the caller
+ * used, or NULL) wins when it names that very function (an alias). */
+static const char *method_name(lua_State *L, const char *called)
+{
+    const char *name = NULL;
+    int fn = lua_gettop(L);
+    luaL_getmetatable(L, LSCTP_SOCKET_MT);
+    if (lua_istable(L, -1)) {
+        lua_getfield(L, -1, "__index");
+        if (lua_istable(L, -1)) {
+            if (called) {
+                lua_getfield(L, -1, called);
+                if (lua_rawequal(L, -1, fn))
+                    name = called;
+                lua_pop(L, 1);
+            }
+            lua_pushnil(L);
+            while (!name && lua_next(L, -2)) {
+                if (lua_rawequal(L, -1, fn) && lua_type(L, -2) == LUA_TSTRING)
+                    name = lua_tostring(L, -2);   /* a key of the methods table: stays alive */
+                lua_pop(L, name ? 2 : 1);
+            }
+        }
+        lua_pop(L, 1);
+    }
+    lua_settop(L, fn - 1);
+    return name;
+}
+
+/* The name the user called the library by: that of the outermost library
+ * frame (the C function raising, and the library's Lua frames; other C
+ * frames such as pcall, and 5.1's tail call placeholders, are passed over). Known by identity when it is a
+ * socket method (a tail call or an alias keeps no name), else as the
+ * caller named it, else "?". */
+static const char *user_called_name(lua_State *L)
+{
+    const char *name = NULL;
+    lua_Debug ar, top;
+    int level, found = 0;
+    for (level = 0; lua_getstack(L, level, &ar); level++) {
+        if (user_frame(L, &ar))
+            break;
+        /* Lua 5.1's "(tail call)" placeholders (what "tail") are not frames */
+        if (level == 0 || strcmp(ar.what, "Lua") == 0 || strcmp(ar.what, "main") == 0) {
+            top = ar;
+            found = 1;
+        }
+    }
+    if (!found)
+        return "?";
+    if (lua_getinfo(L, "f", &top))
+        name = method_name(L, top.name);
+    if (!name)
+        name = top.name;
+    return name ? name : "?";
+}
+
+/* Raises "sctp: <method>: bad argument 'self' (sctp.socket expected, got
+ * <type>)" at the user's line: a method called on something else. */
+int lsctp_selferror(lua_State *L, int idx)
+{
+    const char *got = luaL_typename(L, idx);
+    return lsctp_error(L, "%s: bad argument 'self' (sctp.socket expected, got %s)",
+                       user_called_name(L), got);
+}
+
+/* core.where() -> "chunk:line: " of the user's call: the one position
+ * finder, used by the Lua layer's errors too. */
+int lsctp_l_where(lua_State *L)
+{
+    push_user_where(L);
+    return 1;
 }
 
 int lsctp_error(lua_State *L, const char *fmt, ...)
@@ -75,6 +179,7 @@ int lsctp_error(lua_State *L, const char *fmt, ...)
     return lua_error(L);
 }
 
+/* Reads an integer in [min, max] at idx; `what` names it in the error. */
 lua_Integer lsctp_checkint(lua_State *L, int idx, const char *what,
                            lua_Integer min, lua_Integer max)
 {

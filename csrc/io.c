@@ -361,7 +361,7 @@ static int l_send_many(lua_State *L)
             int data_idx;
             lua_rawgeti(L, 2, next + count);
             if (lua_type(L, -1) != LUA_TTABLE)
-                return lsctp_error(L, "send_many: entry %d: table expected, got %s",
+                return lsctp_error(L, "send_many: list: entry %d: table expected, got %s",
                                   next + count, luaL_typename(L, -1));
             lua_rawgeti(L, -1, 3);
             if (lua_isnil(L, -1)) {            /* {sndrcvinfo, data} */
@@ -381,7 +381,7 @@ static int l_send_many(lua_State *L)
             }
             data_idx = lua_gettop(L);
             if (lua_type(L, data_idx) != LUA_TSTRING)
-                return lsctp_error(L, "send_many: entry %d: data: string expected, got %s",
+                return lsctp_error(L, "send_many: list: entry %d: data: string expected, got %s",
                                   next + count, luaL_typename(L, data_idx));
             /* the strings stay referenced by the list while we send */
             iovs[count].iov_base = (void *)lua_tolstring(L, data_idx, &len);

@@ -139,6 +139,9 @@ int lsctp_pushfailf(lua_State *L, const char *name, const char *fmt, ...);
 /* Raises "chunk:line: sctp: <message>", positioned at the user's call (the
  * first frame outside the library's Lua layer): luaL_error's replacement. */
 int lsctp_error(lua_State *L, const char *fmt, ...);
+int lsctp_selferror(lua_State *L, int idx);
+int lsctp_l_library_chunk(lua_State *L);
+int lsctp_l_where(lua_State *L);
 lua_Integer lsctp_checkint(lua_State *L, int idx, const char *what,
                            lua_Integer min, lua_Integer max);
 lua_Integer lsctp_optint(lua_State *L, int idx, const char *what,

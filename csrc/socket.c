@@ -19,7 +19,10 @@
 
 lsctp_socket *lsctp_checksocket(lua_State *L, int idx)
 {
-    return (lsctp_socket *)luaL_checkudata(L, idx, LSCTP_SOCKET_MT);
+    lsctp_socket *s = (lsctp_socket *)luaL_testudata(L, idx, LSCTP_SOCKET_MT);
+    if (!s)
+        lsctp_selferror(L, idx);
+    return s;
 }
 
 lsctp_socket *lsctp_opensocket(lua_State *L, int idx)
@@ -351,6 +354,8 @@ static const luaL_Reg module_functions[] = {
     {"socket", l_socket},
     {"poll", l_poll},
     {"gettime", l_gettime},
+    {"library_chunk", lsctp_l_library_chunk},
+    {"where", lsctp_l_where},
     {NULL, NULL}};
 
 LSCTP_API int luaopen_sctp_core(lua_State *L)

@@ -75,24 +75,14 @@ wait.bind(getstate)
 ---------------------------------------------------------------------------
 -- Argument checks: programmer errors raise, naming function and argument.
 
--- The level of the first caller outside this library, so that the error
--- message points at the user's line.
-local this_source = debug.getinfo(1, "S").source
-local wait_source = debug.getinfo(wait.wait, "S").source
-local function user_level()
-  local level = 3
-  while true do
-    local info = debug.getinfo(level, "S")
-    if not info then return 0 end
-    if info.source ~= this_source and info.source ~= wait_source and info.what ~= "C" then
-      return level - 1
-    end
-    level = level + 1
-  end
-end
+-- Errors point at the user's line: core.where() finds the first frame
+-- outside the library's chunks (the same finder as the C core's errors;
+-- the chunks are known by identity, so a user's file under a directory
+-- named sctp/ keeps its position).
+core.library_chunk(debug.getinfo(1, "S").source)
 
 local function raise(msg)
-  error(msg, user_level())
+  error(core.where() .. msg, 0)
 end
 
 -- Runs f(...) and re-raises its Lua error as an error of `fn` (the
@@ -350,11 +340,9 @@ end
 
 function methods.recv(sock, timeout)
   check_timeout("recv", timeout)
-  local s = state[sock]
-  if s then
-    if s.qhead <= s.qtail and not isclosed(sock) then return dequeue(s) end
-    if s.peeled then return peeled_recv(sock, s, timeout) end
-  end
+  local s = state[sock] or getstate(sock)   -- getstate checks that sock is one
+  if s.qhead <= s.qtail and not isclosed(sock) then return dequeue(s) end
+  if s.peeled then return peeled_recv(sock, s, timeout) end
   if timeout == 0 then return recv_now(sock) end
   return recv_kernel(sock, timeout and wait.deadline(timeout))
 end
@@ -426,7 +414,7 @@ local check_addrs
 -- implicitly when there is none (`sctp_sendx`): the `assoc_id`, or
 -- `nil, err, detail`.
 function methods.sendx(sock, addrs, port, sndrcvinfo, data)
-  check_addrs("sendx", "addrs", addrs, true)
+  check_addrs("sendx", "addrs", addrs, "list")
   check_port("sendx", port, 1)
   if type(sndrcvinfo) ~= "table" then argerror("sendx", "sndrcvinfo", "table", sndrcvinfo) end
   if type(data) ~= "string" and type(data) ~= "table" then argerror("sendx", "data", "string or array of strings", data) end
@@ -538,24 +526,38 @@ end
 ---------------------------------------------------------------------------
 -- Associations.
 
-function check_addrs(fn, name, addrs, many)
-  local t = type(addrs)
-  if t == "string" then return end
-  if t == "table" and not many and #addrs == 2 then return end
-  if t == "table" and many then
-    if type(addrs[2]) == "number" then return end          -- one {ip, port}
-    local ok = #addrs >= 1
-    for i = 1, #addrs do
-      local a = addrs[i]
-      if type(a) ~= "string" and not (type(a) == "table" and type(a[1]) == "string") then ok = false end
-    end
-    if ok then return end
+-- One address: "host" or {host, port}.
+local function is_address(a)
+  return type(a) == "string" or (type(a) == "table" and type(a[1]) == "string")
+end
+
+-- Address arguments, by shape: "one" (connect's addr), "list" (an array
+-- of addresses: bindx, connectx_init, sendx) or "one_or_list" (open's ip).
+-- A list is always an array, even of one address.
+function check_addrs(fn, name, addrs, shape)
+  if shape ~= "list" and (type(addrs) == "string" or
+      (type(addrs) == "table" and type(addrs[1]) == "string" and type(addrs[2]) == "number")) then
+    return
   end
-  argerror(fn, name, many and "address or array of addresses" or "address", addrs)
+  if shape ~= "one" and type(addrs) == "table" and #addrs >= 1 then
+    for i = 1, #addrs do
+      if not is_address(addrs[i]) then
+        argerror(fn, name, ("an address at [%d]"):format(i), addrs[i])
+      end
+    end
+    return
+  end
+  local expected = {one = "address", list = "array of addresses",
+                    one_or_list = "address or array of addresses"}
+  argerror(fn, name, expected[shape], addrs)
 end
 
 local function parse_connect_args(fn, sock, addr, port, opts, timeout)
-  check_addrs(fn, "addr", addr, fn == "connectx_init")
+  if fn == "connectx_init" then
+    check_addrs(fn, "addrs", addr, "list")
+  else
+    check_addrs(fn, "addr", addr, "one")
+  end
   check_port(fn, port, 1)
   if type(opts) == "number" and timeout == nil then opts, timeout = nil, opts end
   if opts ~= nil and type(opts) ~= "table" then argerror(fn, "opts", "table or nil", opts) end
@@ -655,7 +657,7 @@ end
 
 --- Adds or removes local addresses (`sctp_bindx`): `true`.
 function methods.bindx(sock, addrs, op)
-  check_addrs("bindx", "addrs", addrs, true)
+  check_addrs("bindx", "addrs", addrs, "list")
   if op ~= "add" and op ~= "remove" then argerror("bindx", "op", '"add" or "remove"', op) end
   if isclosed(sock) then return nil, "closed", "socket is closed" end
   local port = 0
@@ -683,7 +685,8 @@ end
 function methods.close(sock)
   local s = state[sock]
   state[sock] = nil
-  return wait.close(sock, s)
+  local ok, err, detail = wait.close(sock, s)   -- not a tail call: an error names close
+  return ok, err, detail
 end
 
 function methods.setwaiter(sock, fn)
@@ -748,7 +751,7 @@ end
 -- Raw C entry points that are not part of the public API.
 methods.connectx, methods.send_assoc, methods.setmode, methods.setbuffer = nil, nil, nil, nil
 methods.getopt, methods.setopt, methods.markclosing = nil, nil, nil
-methods.getstate, methods.setstate = nil, nil
+methods.getstate, methods.setstate, methods.info, methods.shutdown = nil, nil, nil, nil
 
 ---------------------------------------------------------------------------
 -- Module functions.
@@ -772,7 +775,7 @@ function M.open(port, opts)
   if stype ~= "seqpacket" and stype ~= "stream" then argerror("open", "type", '"seqpacket" or "stream"', stype) end
   if opts.port ~= nil then check_port("open", opts.port) end
   local ip = opts.ip or opts.ifaddr or "any"
-  check_addrs("open", "ip", ip, true)
+  check_addrs("open", "ip", ip, "one_or_list")
 
   local sock, err, detail = core.socket(family, stype)
   if not sock then return nil, err, detail end

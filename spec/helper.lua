@@ -116,19 +116,18 @@ function H.must(ok, err, detail, ...)
 end
 
 -- Checks a failure result `nil, err, detail`. `expected` is the expected err
--- name (or nil to accept any). `want_detail` requires `detail` to be a
+-- name (required: a check that accepts any name cannot fail). `want_detail` requires `detail` to be a
 -- non-empty string (the contract gives one for errno failures).
 -- Returns err, detail.
 function H.fails(expected, want_detail, ...)
   local v, err, detail = ...
+  luassert(type(expected) == "string", "H.fails: name the expected err, got " .. show(expected))
   luassert(v == nil, "expected nil, err, detail; got " .. show(v) ..
     ", " .. show(err) .. ", " .. show(detail))
   luassert(type(err) == "string", "err must be a string, got " .. show(err))
   luassert(err == err:lower(), "err must be lower case, got " .. show(err))
-  if expected ~= nil then
-    luassert(err == expected, "expected err " .. show(expected) .. ", got " ..
-      show(err) .. " (detail " .. show(detail) .. ")")
-  end
+  luassert(err == expected, "expected err " .. show(expected) .. ", got " ..
+    show(err) .. " (detail " .. show(detail) .. ")")
   if want_detail then
     luassert(type(detail) == "string" and #detail > 0,
       "detail must be a non-empty string, got " .. show(detail))
@@ -159,31 +158,27 @@ local function names_word(text, word)
 end
 
 -- Calls fn (no arguments) and requires it to raise a Lua error whose message
--- contains at least one of the given words (case-insensitive, whole words:
--- "ip" does not match "pipe", "assoc" does not match "assoc_id").
--- Returns the message.
+-- names every one of the given words (case-insensitive, whole words: "ip"
+-- does not match "pipe", "assoc" does not match "assoc_id"), e.g. the
+-- function and the argument at fault: H.raises(f, "send", "data"). A word
+-- may be an array of alternatives, any one of which will do. Returns the
+-- message.
 function H.raises(fn, ...)
   local words = { ... }
+  luassert(#words > 0, "H.raises: name at least one word the error must contain")
   local msg, low = raised(fn)
   for i = 1, #words do
-    if names_word(low, words[i]) then return msg end
-  end
-  error(string.format("error message %q names none of: %s", msg,
-    table.concat(words, ", ")), 2)
-end
-
--- Like H.raises, but the message must name every one of the given words
--- (e.g. both the option and the field at fault). Returns the message.
-function H.raises_all(fn, ...)
-  local words = { ... }
-  local msg, low = raised(fn)
-  for i = 1, #words do
-    if not names_word(low, words[i]) then
-      error(string.format("error message %q does not name %s", msg, words[i]), 2)
+    local alternatives = type(words[i]) == "table" and words[i] or { words[i] }
+    local found = false
+    for _, w in ipairs(alternatives) do found = found or names_word(low, w) end
+    if not found then
+      error(string.format("error message %q does not name %s", msg,
+        table.concat(alternatives, " or ")), 2)
     end
   end
   return msg
 end
+H.raises_all = H.raises
 
 -- The trimmed contents of a small file (e.g. a /proc/sys value), or nil.
 function H.read_file(path)

@@ -42,7 +42,7 @@ describe("receive buffers", function()
     print(("receive buffers: address space +%.1f KiB per socket that received (was 64+ KiB)")
       :format(per_socket))
     if not SANITIZED then
-      assert.is_true(per_socket < 24, ("%.1f KiB per socket"):format(per_socket))
+      assert.is_true(per_socket < 8, ("%.1f KiB per socket"):format(per_socket))
     end
     -- and the server still got every message, each whole
     local n = 0

@@ -274,8 +274,8 @@ describe("send failures", function()
 
   it("fails with an error name for an association that does not exist", function()
     local client = H.client()
-    H.fails(nil, true, client:send(987654, 0, "nobody"))
-    H.fails(nil, true, client:send({ assoc_id = 987654, stream = 0 }, "nobody"))
+    H.fails("epipe", true, client:send(987654, 0, "nobody"))
+    H.fails("epipe", true, client:send({ assoc_id = 987654, stream = 0 }, "nobody"))
   end)
 end)
 

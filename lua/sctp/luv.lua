@@ -12,6 +12,7 @@
 -- main thread cannot yield) it falls back to a blocking poll().
 -- @module sctp.luv
 local wait = require "sctp.wait"
+require("sctp.core").library_chunk(debug.getinfo(1, "S").source)   -- its frames are the library's
 
 local M = {}
 

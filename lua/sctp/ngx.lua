@@ -14,6 +14,7 @@
 -- it falls back to a blocking poll(), as plain Lua does.
 -- @module sctp.ngx
 local core = require "sctp.core"
+core.library_chunk(debug.getinfo(1, "S").source)   -- its frames are the library's
 local wait = require "sctp.wait"
 
 local M = {}

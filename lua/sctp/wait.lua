@@ -24,6 +24,7 @@
 -- time; a second one gets `nil, "ebusy", detail`.
 -- @module sctp.wait
 local core = require "sctp.core"
+core.library_chunk(debug.getinfo(1, "S").source)   -- its frames are the library's
 
 local poll, gettime = core.poll, core.gettime
 local methods = core.methods
@@ -117,7 +118,10 @@ function M.deadline(timeout_ms)
 end
 
 -- The pollable protocol (cqueues): what the waiting coroutine waits for.
-function methods.pollfd(sock) return getfd(sock) end
+function methods.pollfd(sock)
+  local fd = getfd(sock)   -- not a tail call: an error names pollfd
+  return fd
+end
 function methods.events(sock) return getstate(sock).events or "r" end
 function methods.timeout(sock)
   local deadline = getstate(sock).deadline
