@@ -82,6 +82,7 @@ clean:
 # Both first install missing Debian packages (as root) or say which.
 # The OpenResty spec runs nginx's LuaJIT, so the LuaJIT build is made too.
 test:
+	@tools/check-rockspec
 	@LUA=$(LUA) tools/install-deps
 	@$(MAKE) --no-print-directory all
 	@[ "$(LUA)" = luajit ] && [ -z "$(SANITIZE)" ] || $(MAKE) --no-print-directory LUA=luajit SANITIZE= all

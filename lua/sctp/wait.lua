@@ -25,6 +25,7 @@
 -- @module sctp.wait
 local core = require "sctp.core"
 core.library_chunk(debug.getinfo(1, "S").source)   -- its frames are the library's
+local state = require "sctp.state"   -- before methods below replace C ones
 
 local poll, gettime = core.poll, core.gettime
 local methods = core.methods
@@ -34,11 +35,7 @@ local running = coroutine.running
 
 local M = {}
 
-local getstate   -- set by bind(): the per-socket state table of sctp.lua
-
-function M.bind(state_of)
-  getstate = state_of
-end
+local getstate = state.get
 
 -- core.poll is given a finite slice: the C side never blocks forever, a
 -- longer wait is a loop here.
@@ -47,7 +44,7 @@ local SLICE_MS = 60000
 --- The blocking waiter: poll() on this thread.
 function M.poll_waiter(sock, events, timeout_ms)
   local fd = getfd(sock)
-  if fd < 0 then return nil, "closed", "socket is closed" end
+  if fd < 0 then return nil, "closed", state.CLOSED end
   if timeout_ms == nil or timeout_ms > SLICE_MS then timeout_ms = SLICE_MS end
   return poll(fd, events, timeout_ms)
 end

@@ -1,0 +1,238 @@
+--- Receiving and sending: recv, recv_many, send, sendx, send_many, eof,
+-- abort. The C core reads and writes without blocking; here a call that
+-- would block waits (sctp.wait) and tries again.
+-- @module sctp.io
+local core = require "sctp.core"
+core.library_chunk(debug.getinfo(1, "S").source)   -- its frames are the library's
+local state = require "sctp.state"
+local check = require "sctp.check"
+local wait = require "sctp.wait"
+
+local type = type
+local raw, getstate, peek = state.raw, state.get, state.peek
+local argerror, is_integer = check.argerror, check.is_integer
+local check_timeout, check_assoc = check.timeout, check.assoc
+local raw_recv, raw_send, raw_send_assoc, isclosed = raw.recv, raw.send, raw.send_assoc, raw.isclosed
+local kernel_wait_ms, wait_for, deadline_of = wait.kernel_wait_ms, wait.wait, wait.deadline
+local ended_states = state.ended_states
+local methods = core.methods
+
+local M = {}
+
+---------------------------------------------------------------------------
+-- Receiving.
+
+--- Keeps a message read by connect() while it waited for its own comm_up.
+function M.enqueue(s, a, b, c, d)
+  s.qtail = s.qtail + 1
+  s.queue[s.qtail] = {a, b, c, d}
+end
+
+local function dequeue(s)
+  local h = s.qhead
+  local m = s.queue[h]
+  s.queue[h] = nil
+  s.qhead = h + 1
+  return m[1], m[2], m[3], m[4]
+end
+
+--- Waits for and reads the next message from the kernel (not the queue).
+-- The first read waits in the kernel when this thread may block (see
+-- wait.kernel_wait_ms); else, and when that read finds nothing, the waiter
+-- decides.
+function M.recv_kernel(sock, deadline)
+  while true do
+    local a, b, c, d = raw_recv(sock, kernel_wait_ms(sock, deadline))
+    if a or b ~= "eagain" then return a, b, c, d end
+    local ok, err, detail = wait_for(sock, "r", deadline, "recv")
+    if not ok then return nil, err, detail end
+  end
+end
+local recv_kernel = M.recv_kernel
+
+-- recv(0): what is there now, or "timeout".
+local function recv_now(sock)
+  local a, b, c, d = raw_recv(sock)
+  if a or b ~= "eagain" then return a, b, c, d end
+  return nil, "timeout", "recv: no message waiting"
+end
+
+-- A peeled-off socket holds one association, but Linux never reports the
+-- end of it as end-of-file (as it does for one-to-one sockets): note the
+-- final assoc_change, and answer "closed" once the queue is empty.
+local function peeled_recv(sock, s, timeout)
+  if s.ended then
+    local a, b, c, d = raw_recv(sock)
+    if a or (b ~= "eagain" and b ~= "econnreset") then return a, b, c, d end
+    return nil, "closed", "recv: the association has ended"
+  end
+  local a, b, c, d
+  if timeout == 0 then
+    a, b, c, d = recv_now(sock)
+  else
+    a, b, c, d = recv_kernel(sock, deadline_of(timeout))
+  end
+  if type(d) == "table" and d.event == "assoc_change" and ended_states[d.state] then
+    s.ended = true
+  elseif not a and b == "econnreset" then
+    s.ended = true   -- aborted: the same end, told the way one-to-many sockets tell it
+    return nil, "closed", "recv: the association was aborted"
+  end
+  return a, b, c, d
+end
+
+--- Receives one whole message or event:
+-- `from_ip, from_port, ancdata, data` or `nil, err, detail`.
+function methods.recv(sock, timeout)
+  check_timeout("recv", timeout)
+  local s = peek(sock) or getstate(sock)   -- getstate checks that sock is one
+  if s.qhead <= s.qtail and not isclosed(sock) then return dequeue(s) end
+  if s.peeled then return peeled_recv(sock, s, timeout) end
+  if timeout == 0 then return recv_now(sock) end
+  return recv_kernel(sock, timeout and deadline_of(timeout))
+end
+
+--- Receives up to `max` messages in one call: waits (up to `timeout`) for
+-- the first, then takes those already waiting. Returns an array of
+-- `{from_ip, from_port, ancdata, data}` (what `recv` returns, packed), or
+-- `nil, err, detail`.
+function methods.recv_many(sock, max, timeout)
+  if not is_integer(max) or max < 1 then argerror("recv_many", "max", "integer >= 1", max) end
+  check_timeout("recv_many", timeout)
+  local s = peek(sock)
+  if s and (s.peeled or (s.qhead <= s.qtail and not isclosed(sock))) then
+    -- queued messages and peeled-off sockets go through recv's own logic
+    local a, b, c, d = methods.recv(sock, timeout)
+    if not a then return nil, b, c end
+    return {{a, b, c, d}}
+  end
+  if timeout == 0 then
+    local msgs, err, detail = raw.recv_many(sock, max)
+    if msgs or err ~= "eagain" then return msgs, err, detail end
+    return nil, "timeout", "recv_many: no message waiting"
+  end
+  local deadline = timeout and deadline_of(timeout)
+  while true do
+    local msgs, err, detail = raw.recv_many(sock, max, kernel_wait_ms(sock, deadline))
+    if msgs or err ~= "eagain" then return msgs, err, detail end
+    local ok, werr, wdetail = wait_for(sock, "r", deadline, "recv_many")
+    if not ok then return nil, werr, wdetail end
+  end
+end
+
+---------------------------------------------------------------------------
+-- Sending.
+
+--- Calls fn(sock, a, b, c, d) until the send buffer takes it: waits while
+-- it answers "eagain", unless the socket has `non_block_send`.
+function M.send_wait(sock, fn, a, b, c, d)
+  local ok, err, detail = fn(sock, a, b, c, d)
+  if ok or err ~= "eagain" or getstate(sock).non_block_send then
+    return ok, err, detail
+  end
+  repeat
+    local waited, werr, wdetail = wait_for(sock, "w", nil, "send")
+    if not waited then return nil, werr, wdetail end
+    ok, err, detail = fn(sock, a, b, c, d)
+  until ok or err ~= "eagain"
+  return ok, err, detail
+end
+local send_wait = M.send_wait
+
+--- `send(sndrcvinfo, data)` or `send(assoc, stream, data)`: `true` or
+-- `nil, err, detail`. Waits while the send buffer is full unless the
+-- socket has `non_block_send`.
+function methods.send(sock, a, b, c)
+  -- the three-argument form is told by its integer stream (data is never
+  -- one): no vararg function on this path
+  if c ~= nil or is_integer(b) then
+    if type(a) ~= "table" and not is_integer(a) then argerror("send", "assoc", "assoc table or assoc_id", a) end
+    if not is_integer(b) then argerror("send", "stream", "integer", b) end
+    if type(c) ~= "string" and type(c) ~= "table" then argerror("send", "data", "string or array of strings", c) end
+    return send_wait(sock, raw_send_assoc, a, b, c)
+  end
+  if type(a) ~= "table" then argerror("send", "sndrcvinfo", "table", a) end
+  if type(b) ~= "string" and type(b) ~= "table" then argerror("send", "data", "string or array of strings", b) end
+  return send_wait(sock, raw_send, a, b)
+end
+
+--- Sends to the peer with these addresses, setting up the association
+-- implicitly when there is none (`sctp_sendx`): the `assoc_id`, or
+-- `nil, err, detail`.
+function methods.sendx(sock, addrs, port, sndrcvinfo, data)
+  check.addrs("sendx", "addrs", addrs, "list")
+  check.port("sendx", port, 1)
+  if type(sndrcvinfo) ~= "table" then argerror("sendx", "sndrcvinfo", "table", sndrcvinfo) end
+  if type(data) ~= "string" and type(data) ~= "table" then argerror("sendx", "data", "string or array of strings", data) end
+  return send_wait(sock, raw.sendx, addrs, port, sndrcvinfo, data)
+end
+
+--- Sends many messages with few system calls (sendmmsg): `list` holds
+-- entries `{sndrcvinfo, data}` or `{assoc, stream, data}`, as the two forms
+-- of `send` (data a string). Waits while the buffer is full unless
+-- `non_block_send`. Returns `true`, or `nil, err, detail, sent` where
+-- `sent` counts the messages that went out before the failure. An invalid
+-- entry raises (the entries before it have gone out).
+function methods.send_many(sock, list)
+  if type(list) ~= "table" then argerror("send_many", "list", "array of messages", list) end
+  local next_index = 1
+  while true do
+    local n, err, detail, at = raw.send_many(sock, list, next_index)
+    if n then return true end
+    if err ~= "eagain" or getstate(sock).non_block_send then
+      return nil, err, detail, (at or next_index) - 1
+    end
+    next_index = at
+    local ok, werr, wdetail = wait_for(sock, "w", nil, "send_many")
+    if not ok then return nil, werr, wdetail, next_index - 1 end
+  end
+end
+
+---------------------------------------------------------------------------
+-- Ending one association.
+
+local function is_stream(sock)
+  local s = peek(sock)
+  return s and s.stream
+end
+
+-- A peeled-off socket has one association: `assoc` may be omitted.
+local function single_assoc(sock, assoc)
+  local s = peek(sock)
+  if s and s.peeled and assoc == nil then return 0 end
+  return assoc
+end
+
+--- Graceful shutdown of one association (SCTP_EOF): `true`. On a
+-- one-to-one socket (where Linux refuses SCTP_EOF) it is shutdown(SHUT_WR),
+-- and `assoc` may be omitted.
+function methods.eof(sock, assoc)
+  if is_stream(sock) then
+    if assoc ~= nil then check_assoc("eof", assoc) end
+    return raw.shutdown(sock, "w")
+  end
+  assoc = single_assoc(sock, assoc)
+  check_assoc("eof", assoc)
+  return send_wait(sock, raw.eof, assoc)
+end
+
+--- Abortive termination of one association (SCTP_ABORT), with an optional
+-- reason carried in the ABORT chunk: `true`. On a one-to-one socket
+-- (where Linux refuses SCTP_ABORT) the association is aborted by closing
+-- the socket with linger {true, 0}: the socket is closed afterwards.
+function methods.abort(sock, assoc, reason)
+  if reason ~= nil and type(reason) ~= "string" then argerror("abort", "reason", "string or nil", reason) end
+  if is_stream(sock) then
+    if assoc ~= nil then check_assoc("abort", assoc) end
+    if isclosed(sock) then return nil, "closed", state.CLOSED end
+    local ok, err, detail = raw.setopt(sock, "linger", {true, 0})
+    if not ok then return nil, err, detail end
+    state.drop(sock)
+    return raw.close(sock)
+  end
+  assoc = single_assoc(sock, assoc)
+  check_assoc("abort", assoc)
+  return send_wait(sock, raw.abort, assoc, reason)
+end
+
+return M
