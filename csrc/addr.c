@@ -70,10 +70,11 @@ static int resolve(lua_State *L, const char *host, int port, int family,
     return 0;
 }
 
-static socklen_t sockaddr_len(const struct sockaddr_storage *ss)
+/* The length of an IPv4 or IPv6 socket address of this family: the one
+ * place that tells them apart by size. */
+socklen_t lsctp_sockaddr_len(int family)
 {
-    return ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
-                                     : sizeof(struct sockaddr_in);
+    return family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
 }
 
 /* One element: "host" or {host, port} (its own port wins). Checks types
@@ -168,14 +169,14 @@ int lsctp_addrlist_get(lua_State *L, int idx, int port, int family,
     }
     out->count = n;
     for (i = 0; i < n; i++)
-        out->packed_len += sockaddr_len(&out->addrs[i]);
+        out->packed_len += lsctp_sockaddr_len(out->addrs[i].ss_family);
     out->packed = malloc(out->packed_len);
     if (!out->packed) {
         lsctp_addrlist_free(out);
         return lsctp_pushfail(L, "enomem", "out of memory");
     }
     for (i = 0; i < n; i++) {
-        socklen_t len = sockaddr_len(&out->addrs[i]);
+        socklen_t len = lsctp_sockaddr_len(out->addrs[i].ss_family);
         memcpy(out->packed + off, &out->addrs[i], len);
         off += len;
     }

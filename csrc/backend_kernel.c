@@ -165,8 +165,22 @@ static int k_pollfd(int h)
 }
 
 const lsctp_backend lsctp_kernel_backend = {
-    "kernel",
-    k_socket, k_close, k_bindx, k_connectx, k_listen, k_accept, k_shutdown,
-    k_sendmsg, k_recvmsg, k_recvmsg_wait, k_sendmmsg, k_setsockopt, k_getsockopt,
-    k_getaddrs, k_freeaddrs, k_peeloff, k_pollfd,
+    .name = "kernel",
+    .socket = k_socket,
+    .close = k_close,
+    .bindx = k_bindx,
+    .connectx = k_connectx,
+    .listen = k_listen,
+    .accept = k_accept,
+    .shutdown = k_shutdown,
+    .sendmsg = k_sendmsg,
+    .recvmsg = k_recvmsg,
+    .recvmsg_wait = k_recvmsg_wait,
+    .sendmmsg = k_sendmmsg,
+    .setsockopt = k_setsockopt,
+    .getsockopt = k_getsockopt,
+    .getaddrs = k_getaddrs,
+    .freeaddrs = k_freeaddrs,
+    .peeloff = k_peeloff,
+    .pollfd = k_pollfd,
 };

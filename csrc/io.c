@@ -171,7 +171,7 @@ static int check_data(lua_State *L, int idx, const char *what)
 
 /* Sends the string or array of strings at data_idx as one message, to the
  * association in info or (dest != NULL) to the peer addresses in dest.
- * Returns 0 with the iovec ready, or raises. */
+ * Pushes true, or nil, err, detail (returns their count); raises for bad data. */
 static int send_message(lua_State *L, lsctp_socket *s, int data_idx,
                         const struct sctp_sndrcvinfo *info,
                         const lsctp_addrlist *dest, const char *what)
@@ -221,8 +221,7 @@ static int send_message(lua_State *L, lsctp_socket *s, int data_idx,
     msg.msg_controllen = ctl_size;
     if (dest) {
         msg.msg_name = (void *)&dest->addrs[0];
-        msg.msg_namelen = dest->addrs[0].ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
-                                                               : sizeof(struct sockaddr_in);
+        msg.msg_namelen = lsctp_sockaddr_len(dest->addrs[0].ss_family);
     }
     fill_control(&msg, info, dest);
 
@@ -617,7 +616,7 @@ static int rx_one(lua_State *L, lsctp_socket *s, int wait_ms)
         struct cmsghdr align;
     } control;
     lsctp_rxstate *rx = &s->rx;
-    size_t want = rx->chunk ? rx->chunk : 65536;
+    size_t want = rx->chunk ? rx->chunk : LSCTP_DEFAULT_BUFFER;
     for (;;) {
         struct msghdr msg;
         struct iovec iov;

@@ -133,7 +133,11 @@ const char *lsctp_errname(int err);
 int lsctp_pusherrno(lua_State *L, int err, const char *context);
 int lsctp_pushfail(lua_State *L, const char *name, const char *detail);
 int lsctp_pushfailf(lua_State *L, const char *name, const char *fmt, ...);
-#define LSCTP_CLOSED(L) lsctp_pushfail((L), "closed", "socket is closed")
+#define LSCTP_CLOSED_DETAIL "socket is closed"   /* sctp.state.CLOSED in Lua */
+#define LSCTP_CLOSED(L) lsctp_pushfail((L), "closed", LSCTP_CLOSED_DETAIL)
+/* The receive buffer of a socket until `buffer` is set (gen_sctp's default;
+ * sctp.state.DEFAULT_BUFFER in Lua). */
+#define LSCTP_DEFAULT_BUFFER 65536
 
 /* --- Argument helpers: errors name the function and the argument/field ---- */
 /* Raises "chunk:line: sctp: <message>", positioned at the user's call (the
@@ -141,6 +145,8 @@ int lsctp_pushfailf(lua_State *L, const char *name, const char *fmt, ...);
 int lsctp_error(lua_State *L, const char *fmt, ...);
 int lsctp_selferror(lua_State *L, int idx);
 int lsctp_l_library_chunk(lua_State *L);
+int lsctp_l_poll(lua_State *L);
+int lsctp_l_gettime(lua_State *L);
 int lsctp_l_where(lua_State *L);
 lua_Integer lsctp_checkint(lua_State *L, int idx, const char *what,
                            lua_Integer min, lua_Integer max);
@@ -178,6 +184,7 @@ void lsctp_addrlist_free(lsctp_addrlist *l);
 /* Pushes {ip, port}; pushes nil when the length is too short or the family
  * unknown. */
 void lsctp_pushsockaddr(lua_State *L, const struct sockaddr *sa, socklen_t len);
+socklen_t lsctp_sockaddr_len(int family);
 /* Pushes the ip string only. */
 void lsctp_puship(lua_State *L, const struct sockaddr *sa, socklen_t len);
 /* The same, through a cache of the last address seen. */

@@ -207,8 +207,6 @@ static void d_stream_change(lua_State *L, const union sctp_notification *n,
     lsctp_setint(L, "outbound_streams", e->strchange_outstrms);
 }
 
-#define ROW(type, name, st, fn) {type, name, offsetof(st, fn##_end_marker), NULL}
-
 static const event_row events[] = {
     {SCTP_ASSOC_CHANGE, "assoc_change",
      offsetof(struct sctp_assoc_change, sac_info), d_assoc_change},

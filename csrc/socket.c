@@ -1,16 +1,14 @@
 /* Socket lifecycle: open, close (also __gc/__close), bind, listen, connect,
- * accept, peeloff, local/peer names, plus the poll/clock helpers the Lua
- * layer waits with, and the module entry point.
+ * accept, peeloff, local/peer names, and the module entry point.
  *
  * Every method is non-blocking and returns to Lua with nil, "eagain" when
- * the kernel would block; the Lua layer (lua/sctp.lua) owns waiting. */
+ * the kernel would block; the Lua layer (lua/sctp/wait.lua) owns waiting,
+ * with the helpers of csrc/wait.c. */
 #include "lsctp.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define METHOD_CHECK_OPEN(L, s)                                                \
     lsctp_socket *s = lsctp_opensocket(L, 1);                                  \
@@ -48,7 +46,7 @@ lsctp_socket *lsctp_newsocket(lua_State *L, int fd, int family, int type)
     s->family = family;
     s->type = type;
     s->be = &lsctp_kernel_backend;
-    s->rx.chunk = 65536;
+    s->rx.chunk = LSCTP_DEFAULT_BUFFER;
     luaL_getmetatable(L, LSCTP_SOCKET_MT);
     lua_setmetatable(L, -2);
     return s;
@@ -282,8 +280,7 @@ static int push_names(lua_State *L, int peer)
     for (i = 0; i < n; i++) {
         /* the packed list mixes sockaddr_in and sockaddr_in6 */
         const struct sockaddr *sa = (const struct sockaddr *)((const char *)addrs + off);
-        socklen_t len = sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
-                                                  : sizeof(struct sockaddr_in);
+        socklen_t len = lsctp_sockaddr_len(sa->sa_family);
         if (sa->sa_family != AF_INET && sa->sa_family != AF_INET6)
             break;
         lsctp_pushsockaddr(L, sa, len);
@@ -298,39 +295,6 @@ static int push_names(lua_State *L, int peer)
 
 static int l_socknames(lua_State *L) { return push_names(L, 0); }
 static int l_peernames(lua_State *L) { return push_names(L, 1); }
-
-/* core.poll(fd, events, timeout_ms) -> true (ready) | false (timed out)
- * | nil, err, detail. events: "r", "w" or "rw". The timeout is finite: the
- * Lua layer loops for an infinite wait, so C never blocks forever. */
-static int l_poll(lua_State *L)
-{
-    struct pollfd p;
-    const char *ev = luaL_checkstring(L, 2);
-    int timeout = (int)lsctp_checkint(L, 3, "poll: timeout", 0, 86400000);
-    int rc;
-    p.fd = (int)lsctp_checkint(L, 1, "poll: fd", 0, INT32_MAX);
-    p.events = (short)((strchr(ev, 'r') ? POLLIN : 0) | (strchr(ev, 'w') ? POLLOUT : 0));
-    p.revents = 0;
-    rc = poll(&p, 1, timeout);
-    if (rc < 0) {
-        if (errno == EINTR) {
-            lua_pushboolean(L, 0);   /* the caller re-checks its deadline */
-            return 1;
-        }
-        return lsctp_pusherrno(L, errno, "poll");
-    }
-    lua_pushboolean(L, rc > 0);
-    return 1;
-}
-
-/* core.gettime() -> monotonic seconds (float) */
-static int l_gettime(lua_State *L)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    lua_pushnumber(L, (lua_Number)ts.tv_sec + (lua_Number)ts.tv_nsec / 1e9);
-    return 1;
-}
 
 static const luaL_Reg socket_methods[] = {
     {"close", l_close},
@@ -352,8 +316,8 @@ static const luaL_Reg socket_methods[] = {
 
 static const luaL_Reg module_functions[] = {
     {"socket", l_socket},
-    {"poll", l_poll},
-    {"gettime", l_gettime},
+    {"poll", lsctp_l_poll},
+    {"gettime", lsctp_l_gettime},
     {"library_chunk", lsctp_l_library_chunk},
     {"where", lsctp_l_where},
     {NULL, NULL}};
