@@ -127,19 +127,10 @@ end
 -- connected socket, or `nil, err, detail` ("timeout").
 function methods.accept(sock, timeout)
   check.timeout("accept", timeout)
-  local deadline
-  while true do
-    local conn, err, detail = raw.accept(sock)
-    if conn then
-      state.new(conn, sock)
-      return conn
-    end
-    if err ~= "eagain" then return nil, err, detail end
-    if timeout == 0 then return nil, "timeout", "accept: no association waiting" end
-    deadline = deadline or wait.deadline(timeout)
-    local ok, werr, wdetail = wait.wait(sock, "r", deadline, "accept")
-    if not ok then return nil, werr, wdetail end
-  end
+  local conn, err, detail = sio.retry(sock, "r", wait.deadline(timeout), "accept", raw.accept)
+  if not conn then return nil, err, detail end
+  state.new(conn, sock)
+  return conn
 end
 
 --- Branches one association off into a new one-to-one socket, which

@@ -36,17 +36,31 @@ local function dequeue(s)
   return m[1], m[2], m[3], m[4]
 end
 
---- Waits for and reads the next message from the kernel (not the queue).
--- The first read waits in the kernel when this thread may block (see
--- wait.kernel_wait_ms); else, and when that read finds nothing, the waiter
--- decides.
-function M.recv_kernel(sock, deadline)
+--- Calls attempt(sock, a, b, c, d) until it answers anything but
+-- `nil, "eagain"`, waiting for `events` ("r" or "w") between tries, up to
+-- `deadline`: the one try / wait / try again loop. A send ("w") on a
+-- socket with `non_block_send` answers "eagain" instead of waiting.
+function M.retry(sock, events, deadline, what, attempt, a, b, c, d)
   while true do
-    local a, b, c, d = raw_recv(sock, kernel_wait_ms(sock, deadline))
-    if a or b ~= "eagain" then return a, b, c, d end
-    local ok, err, detail = wait_for(sock, "r", deadline, "recv")
+    local r1, r2, r3, r4 = attempt(sock, a, b, c, d)
+    if r1 or r2 ~= "eagain" then return r1, r2, r3, r4 end
+    if events == "w" and getstate(sock).non_block_send then return r1, r2, r3, r4 end
+    local ok, err, detail = wait_for(sock, events, deadline, what)
     if not ok then return nil, err, detail end
   end
+end
+local retry = M.retry
+
+-- One read: it waits in the kernel when this thread may block (see
+-- wait.kernel_wait_ms); else, and when that read finds nothing, the waiter
+-- decides.
+local function read_one(sock, deadline)
+  return raw_recv(sock, kernel_wait_ms(sock, deadline))
+end
+
+--- Waits for and reads the next message from the kernel (not the queue).
+function M.recv_kernel(sock, deadline)
+  return retry(sock, "r", deadline, "recv", read_one, deadline)
 end
 local recv_kernel = M.recv_kernel
 
@@ -92,6 +106,10 @@ function methods.recv(sock, timeout)
   return recv_kernel(sock, timeout and deadline_of(timeout))
 end
 
+local function read_many(sock, max, deadline)
+  return raw.recv_many(sock, max, kernel_wait_ms(sock, deadline))
+end
+
 --- Receives up to `max` messages in one call: waits (up to `timeout`) for
 -- the first, then takes those already waiting. Returns an array of
 -- `{from_ip, from_port, ancdata, data}` (what `recv` returns, packed), or
@@ -112,12 +130,7 @@ function methods.recv_many(sock, max, timeout)
     return nil, "timeout", "recv_many: no message waiting"
   end
   local deadline = timeout and deadline_of(timeout)
-  while true do
-    local msgs, err, detail = raw.recv_many(sock, max, kernel_wait_ms(sock, deadline))
-    if msgs or err ~= "eagain" then return msgs, err, detail end
-    local ok, werr, wdetail = wait_for(sock, "r", deadline, "recv_many")
-    if not ok then return nil, werr, wdetail end
-  end
+  return retry(sock, "r", deadline, "recv_many", read_many, max, deadline)
 end
 
 ---------------------------------------------------------------------------
@@ -126,16 +139,7 @@ end
 --- Calls fn(sock, a, b, c, d) until the send buffer takes it: waits while
 -- it answers "eagain", unless the socket has `non_block_send`.
 function M.send_wait(sock, fn, a, b, c, d)
-  local ok, err, detail = fn(sock, a, b, c, d)
-  if ok or err ~= "eagain" or getstate(sock).non_block_send then
-    return ok, err, detail
-  end
-  repeat
-    local waited, werr, wdetail = wait_for(sock, "w", nil, "send")
-    if not waited then return nil, werr, wdetail end
-    ok, err, detail = fn(sock, a, b, c, d)
-  until ok or err ~= "eagain"
-  return ok, err, detail
+  return retry(sock, "w", nil, "send", fn, a, b, c, d)
 end
 local send_wait = M.send_wait
 
@@ -167,6 +171,13 @@ function methods.sendx(sock, addrs, port, sndrcvinfo, data)
   return send_wait(sock, raw.sendx, addrs, port, sndrcvinfo, data)
 end
 
+-- One sendmmsg from the first entry not yet sent; notes how far it got.
+local function send_from(sock, list, progress)
+  local n, err, detail, at = raw.send_many(sock, list, progress.next)
+  if not n then progress.next = at or progress.next end
+  return n, err, detail
+end
+
 --- Sends many messages with few system calls (sendmmsg): `list` holds
 -- entries `{sndrcvinfo, data}` or `{assoc, stream, data}`, as the two forms
 -- of `send` (data a string). Waits while the buffer is full unless
@@ -175,17 +186,10 @@ end
 -- entry raises (the entries before it have gone out).
 function methods.send_many(sock, list)
   if type(list) ~= "table" then argerror("send_many", "list", "array of messages", list) end
-  local next_index = 1
-  while true do
-    local n, err, detail, at = raw.send_many(sock, list, next_index)
-    if n then return true end
-    if err ~= "eagain" or getstate(sock).non_block_send then
-      return nil, err, detail, (at or next_index) - 1
-    end
-    next_index = at
-    local ok, werr, wdetail = wait_for(sock, "w", nil, "send_many")
-    if not ok then return nil, werr, wdetail, next_index - 1 end
-  end
+  local progress = {next = 1}
+  local ok, err, detail = retry(sock, "w", nil, "send_many", send_from, list, progress)
+  if ok then return true end
+  return nil, err, detail, progress.next - 1
 end
 
 ---------------------------------------------------------------------------

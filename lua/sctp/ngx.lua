@@ -16,6 +16,7 @@
 local core = require "sctp.core"
 core.library_chunk(debug.getinfo(1, "S").source)   -- its frames are the library's
 local wait = require "sctp.wait"
+local state = require "sctp.state"
 
 local M = {}
 
@@ -34,11 +35,11 @@ function M.waiter(opts)
     if not (ngx and yieldable[ngx.get_phase()]) then
       return wait.poll_waiter(sock, events, timeout_ms)
     end
-    local deadline = timeout_ms and gettime() + timeout_ms / 1000
+    local deadline = wait.deadline(timeout_ms)
     local delay = min_delay
     while true do
       local fd = sock:getfd()
-      if fd < 0 then return true end                  -- closed: the retry says so
+      if fd < 0 then return nil, "closed", state.CLOSED end   -- as every waiter
       if poll(fd, events, 0) then return true end
       local left = deadline and deadline - gettime()
       if left and left <= 0 then return true end      -- the caller reports timeout

@@ -41,6 +41,19 @@ local getstate = state.get
 -- longer wait is a loop here.
 local SLICE_MS = 60000
 
+--- A deadline (monotonic seconds) for a timeout in ms; nil for no limit.
+-- The one place a timeout becomes a deadline (the waiters use it too).
+function M.deadline(timeout_ms)
+  return timeout_ms and gettime() + timeout_ms / 1000
+end
+local deadline_of = M.deadline
+
+--- The whole milliseconds left until `deadline` (<= 0 once it passed).
+function M.ms_left(deadline)
+  return ceil((deadline - gettime()) * 1000)
+end
+local ms_left = M.ms_left
+
 --- The blocking waiter: poll() on this thread.
 function M.poll_waiter(sock, events, timeout_ms)
   local fd = getfd(sock)
@@ -54,7 +67,7 @@ end
 function M.cqueues_waiter(sock, events, timeout_ms)
   local cqueues = package.loaded.cqueues
   local s = getstate(sock)
-  s.events, s.deadline = events, timeout_ms and gettime() + timeout_ms / 1000
+  s.events, s.deadline = events, deadline_of(timeout_ms)
   cqueues.poll(sock)
   s.events, s.deadline = nil, nil
   return true
@@ -87,7 +100,7 @@ function M.kernel_wait_ms(sock, deadline)
   if some_socket_waiter then w = getstate(sock).waiter or w end
   if w ~= M.poll_waiter and (w ~= M.auto_waiter or in_cqueues()) then return nil end
   if not deadline then return SLICE_MS end
-  local ms = ceil((deadline - gettime()) * 1000)
+  local ms = ms_left(deadline)
   if ms > SLICE_MS then return SLICE_MS end
   return ms > 0 and ms or nil
 end
@@ -107,11 +120,6 @@ end
 -- nil clears it.
 function M.onclose(sock, release)
   getstate(sock).onclose = release
-end
-
---- A deadline (monotonic seconds) for a timeout in ms; nil for no limit.
-function M.deadline(timeout_ms)
-  return timeout_ms and gettime() + timeout_ms / 1000
 end
 
 -- The pollable protocol (cqueues): what the waiting coroutine waits for.
@@ -172,7 +180,7 @@ end
 function M.wait(sock, events, deadline, what)
   local remaining
   if deadline then
-    remaining = ceil((deadline - gettime()) * 1000)
+    remaining = ms_left(deadline)
     if remaining <= 0 then
       return nil, "timeout", what .. ": timed out"
     end
