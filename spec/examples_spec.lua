@@ -107,7 +107,9 @@ describe("examples", function()
     it("listens with -l and writes what arrives to stdout", function()
       local port = H.free_port()
       local out_file = os.tmpname()
-      local cmd = ("(sleep 3) | %s > %s 2>&1 &"):format(
+      -- stdin stays open long past the test (sctpcat ends the association
+      -- when stdin ends: 3 s was once shorter than its start-up plus connect)
+      local cmd = ("(sleep 30) | %s > %s 2>&1 &"):format(
         example("sctpcat.lua", { "-l", "127.0.0.1", port }, 30), out_file)
       assert.is_true(N.sh(cmd))
       local client = H.client()
