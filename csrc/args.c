@@ -1,7 +1,7 @@
 /* Argument and field readers whose errors name what is at fault
  * ("sctp: recv: timeout: integer expected, got string"), plus the small
  * compatibility shims for Lua 5.1/LuaJIT. */
-#include "lsctp.h"
+#include "codec.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -215,9 +215,11 @@ lua_Integer lsctp_checkfieldint(lua_State *L, int idx, const char *what, const c
         if (v >= min && v <= max)
             return v;
     }
-    idx = lua_absindex(L, idx);
-    lua_pushfstring(L, "%s: field '%s'", what, field);
-    return lsctp_checkint(L, idx, lua_tostring(L, -1), min, max);   /* raises */
+    {
+        char buf[LSCTP_WHAT_MAX];
+        return lsctp_checkint(L, idx, lsctp_field_what(buf, sizeof buf, what, field),
+                              min, max);   /* raises */
+    }
 }
 
 int lsctp_intfield(lua_State *L, int idx, const char *field, const char *what,

@@ -1,14 +1,14 @@
 /* Notification codec: the bytes of an SCTP notification (RFC 6458 section
  * 6.1) into an event table with gen_sctp's field names.
  *
- * One row per event type: its name, the smallest valid size and a decoder.
- * The kernel's buffer is never read in place: after the length checks it is
- * copied into a zeroed union, so short or unaligned input cannot be
- * over-read, and variable-length tails are bounded by both sn_length and the
- * bytes actually received. */
-#include "lsctp.h"
+ * One row per event type: its name, the smallest valid size, the field
+ * rows of its struct (codec.h) and, where rows cannot say it, a decoder for
+ * the rest. The kernel's buffer is never read in place: after the length
+ * checks it is copied into a zeroed union, so short or unaligned input
+ * cannot be over-read, and variable-length tails are bounded by both
+ * sn_length and the bytes actually received. */
+#include "codec.h"
 
-#include <arpa/inet.h>
 #include <string.h>
 
 typedef void (*decoder)(lua_State *L, const union sctp_notification *n,
@@ -18,7 +18,8 @@ typedef struct {
     uint16_t type;
     const char *name;
     size_t min_size;
-    decoder decode;
+    const lsctp_field *fields;   /* read first */
+    decoder rest;                /* then this, or NULL */
 } event_row;
 
 static const char *const assoc_states[] = {
@@ -29,16 +30,6 @@ static const char *const paddr_states[] = {
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define DATA_CHUNK_U 0x04   /* RFC 9260 3.3.1: the unordered bit of a DATA chunk */
-
-static void set_enum(lua_State *L, const char *field, unsigned v,
-                     const char *const *names, size_t count)
-{
-    if (v < count)
-        lua_pushstring(L, names[v]);
-    else
-        lua_pushinteger(L, v);   /* a state newer than this table */
-    lua_setfield(L, -2, field);
-}
 
 /* The variable tail starting at `offset`: bounded by sn_length and len. */
 static void set_tail(lua_State *L, const char *field, const union sctp_notification *n,
@@ -52,33 +43,112 @@ static void set_tail(lua_State *L, const char *field, const union sctp_notificat
     lua_setfield(L, -2, field);
 }
 
-static void d_assoc_change(lua_State *L, const union sctp_notification *n,
-                           const char *raw, size_t len)
-{
-    const struct sctp_assoc_change *e = &n->sn_assoc_change;
-    (void)raw; (void)len;
-    set_enum(L, "state", e->sac_state, assoc_states, NELEM(assoc_states));
+/* --- the plain events: rows ------------------------------------------------ */
+
+static const lsctp_field assoc_change_fields[] = {
+    ENUMF(struct sctp_assoc_change, sac_state, "state", assoc_states),
     /* Linux puts the SCTP cause code here in network byte order (e.g. 12,
      * User Initiated Abort, reads 3072 raw); host order lets
      * sctp.error_string(ev.error) explain it. */
-    lsctp_setint(L, "error", ntohs(e->sac_error));
-    lsctp_setint(L, "outbound_streams", e->sac_outbound_streams);
-    lsctp_setint(L, "inbound_streams", e->sac_inbound_streams);
-    lsctp_setint(L, "assoc_id", e->sac_assoc_id);
+    NETF(struct sctp_assoc_change, sac_error, "error", U16),
+    FLD(struct sctp_assoc_change, sac_outbound_streams, "outbound_streams", F_INT, U16),
+    FLD(struct sctp_assoc_change, sac_inbound_streams, "inbound_streams", F_INT, U16),
+    FLD(struct sctp_assoc_change, sac_assoc_id, "assoc_id", F_INT, S32),
+    END};
+
+static const lsctp_field paddr_change_fields[] = {
+    FLD(struct sctp_paddr_change, spc_aaddr, "addr", F_ADDR, 0, 0),
+    ENUMF(struct sctp_paddr_change, spc_state, "state", paddr_states),
+    FLD(struct sctp_paddr_change, spc_error, "error", F_INT, S32),
+    FLD(struct sctp_paddr_change, spc_assoc_id, "assoc_id", F_INT, S32),
+    END};
+
+static const lsctp_field remote_error_fields[] = {
+    NETF(struct sctp_remote_error, sre_error, "error", U16),
+    FLD(struct sctp_remote_error, sre_assoc_id, "assoc_id", F_INT, S32),
+    END};   /* then the data: remote_error_tail */
+
+static const lsctp_field shutdown_fields[] = {
+    FLD(struct sctp_shutdown_event, sse_assoc_id, "assoc_id", F_INT, S32),
+    END};
+
+static const lsctp_field adaptation_fields[] = {
+    FLD(struct sctp_adaptation_event, sai_adaptation_ind, "adaptation_ind", F_INT, U32),
+    FLD(struct sctp_adaptation_event, sai_assoc_id, "assoc_id", F_INT, S32),
+    END};
+
+static const char *const pdapi_indications[] = {"partial_delivery_aborted"};   /* 0 */
+
+static const lsctp_field pdapi_fields[] = {
+    ENUMF(struct sctp_pdapi_event, pdapi_indication, "indication", pdapi_indications),
+    FLD(struct sctp_pdapi_event, pdapi_assoc_id, "assoc_id", F_INT, S32),
+    FLD(struct sctp_pdapi_event, pdapi_stream, "stream", F_INT, U32),
+    FLD(struct sctp_pdapi_event, pdapi_seq, "seq", F_INT, U32),
+    END};
+
+static const char *const auth_indications[] = {"new_key", "free_key", "no_auth"};
+
+static const lsctp_field authkey_fields[] = {
+    FLD(struct sctp_authkey_event, auth_keynumber, "keynumber", F_INT, U16),
+    FLD(struct sctp_authkey_event, auth_altkeynumber, "altkeynumber", F_INT, U16),
+    ENUMF(struct sctp_authkey_event, auth_indication, "indication", auth_indications),
+    FLD(struct sctp_authkey_event, auth_assoc_id, "assoc_id", F_INT, S32),
+    END};
+
+static const lsctp_field sender_dry_fields[] = {
+    FLD(struct sctp_sender_dry_event, sender_dry_assoc_id, "assoc_id", F_INT, S32),
+    END};
+
+static const lsctp_flagname reset_flags[] = {
+    {"incoming_ssn", SCTP_STREAM_RESET_INCOMING_SSN},
+    {"outgoing_ssn", SCTP_STREAM_RESET_OUTGOING_SSN},
+    {"denied", SCTP_STREAM_RESET_DENIED},
+    {"failed", SCTP_STREAM_RESET_FAILED},
+    {NULL, 0}};
+
+static const lsctp_field stream_reset_fields[] = {
+    FLAGSF(struct sctp_stream_reset_event, strreset_flags, "flags", reset_flags),
+    FLD(struct sctp_stream_reset_event, strreset_assoc_id, "assoc_id", F_INT, S32),
+    END};   /* then the streams: stream_reset_tail */
+
+static const lsctp_field assoc_reset_fields[] = {
+    FLAGSF(struct sctp_assoc_reset_event, assocreset_flags, "flags", reset_flags),
+    FLD(struct sctp_assoc_reset_event, assocreset_assoc_id, "assoc_id", F_INT, S32),
+    FLD(struct sctp_assoc_reset_event, assocreset_local_tsn, "local_tsn", F_INT, U32),
+    FLD(struct sctp_assoc_reset_event, assocreset_remote_tsn, "remote_tsn", F_INT, U32),
+    END};
+
+static const lsctp_field stream_change_fields[] = {
+    FLAGSF(struct sctp_stream_change_event, strchange_flags, "flags", reset_flags),
+    FLD(struct sctp_stream_change_event, strchange_assoc_id, "assoc_id", F_INT, S32),
+    FLD(struct sctp_stream_change_event, strchange_instrms, "inbound_streams", F_INT, U16),
+    FLD(struct sctp_stream_change_event, strchange_outstrms, "outbound_streams", F_INT, U16),
+    END};
+
+/* --- what rows cannot say: variable tails, send_failed's info ------------ */
+
+static void remote_error_tail(lua_State *L, const union sctp_notification *n,
+                              const char *raw, size_t len)
+{
+    set_tail(L, "data", n, raw, len, offsetof(struct sctp_remote_error, sre_data));
 }
 
-static void d_paddr_change(lua_State *L, const union sctp_notification *n,
-                           const char *raw, size_t len)
+/* The list of stream ids after the fixed part, bounded by strreset_length. */
+static void stream_reset_tail(lua_State *L, const union sctp_notification *n,
+                              const char *raw, size_t len)
 {
-    const struct sctp_paddr_change *e = &n->sn_paddr_change;
-    struct sockaddr_storage ss;
-    (void)raw; (void)len;
-    memcpy(&ss, &e->spc_aaddr, sizeof ss);   /* the struct is packed */
-    lsctp_pushsockaddr(L, (const struct sockaddr *)&ss, sizeof ss);
-    lua_setfield(L, -2, "addr");
-    set_enum(L, "state", (unsigned)e->spc_state, paddr_states, NELEM(paddr_states));
-    lsctp_setint(L, "error", e->spc_error);
-    lsctp_setint(L, "assoc_id", e->spc_assoc_id);
+    const struct sctp_stream_reset_event *e = &n->sn_strreset_event;
+    size_t off = offsetof(struct sctp_stream_reset_event, strreset_stream_list);
+    size_t end = e->strreset_length < len ? e->strreset_length : len;
+    int i = 0;
+    lua_newtable(L);
+    for (; off + sizeof(uint16_t) <= end; off += sizeof(uint16_t)) {
+        uint16_t sid;
+        memcpy(&sid, raw + off, sizeof sid);
+        lua_pushinteger(L, sid);
+        lua_rawseti(L, -2, ++i);
+    }
+    lua_setfield(L, -2, "streams");
 }
 
 static void d_send_failed(lua_State *L, const union sctp_notification *n,
@@ -98,140 +168,32 @@ static void d_send_failed(lua_State *L, const union sctp_notification *n,
     set_tail(L, "data", n, raw, len, offsetof(struct sctp_send_failed, ssf_data));
 }
 
-static void d_remote_error(lua_State *L, const union sctp_notification *n,
-                           const char *raw, size_t len)
-{
-    const struct sctp_remote_error *e = &n->sn_remote_error;
-    lsctp_setint(L, "error", ntohs(e->sre_error));
-    lsctp_setint(L, "assoc_id", e->sre_assoc_id);
-    set_tail(L, "data", n, raw, len, offsetof(struct sctp_remote_error, sre_data));
-}
-
-static void d_shutdown(lua_State *L, const union sctp_notification *n,
-                       const char *raw, size_t len)
-{
-    (void)raw; (void)len;
-    lsctp_setint(L, "assoc_id", n->sn_shutdown_event.sse_assoc_id);
-}
-
-static void d_adaptation(lua_State *L, const union sctp_notification *n,
-                         const char *raw, size_t len)
-{
-    (void)raw; (void)len;
-    lsctp_setint(L, "adaptation_ind", n->sn_adaptation_event.sai_adaptation_ind);
-    lsctp_setint(L, "assoc_id", n->sn_adaptation_event.sai_assoc_id);
-}
-
-static void d_pdapi(lua_State *L, const union sctp_notification *n,
-                    const char *raw, size_t len)
-{
-    const struct sctp_pdapi_event *e = &n->sn_pdapi_event;
-    (void)raw; (void)len;
-    if (e->pdapi_indication == SCTP_PARTIAL_DELIVERY_ABORTED)
-        lua_pushliteral(L, "partial_delivery_aborted");
-    else
-        lua_pushinteger(L, e->pdapi_indication);
-    lua_setfield(L, -2, "indication");
-    lsctp_setint(L, "assoc_id", e->pdapi_assoc_id);
-    lsctp_setint(L, "stream", e->pdapi_stream);
-    lsctp_setint(L, "seq", e->pdapi_seq);
-}
-
-static void d_authkey(lua_State *L, const union sctp_notification *n,
-                      const char *raw, size_t len)
-{
-    static const char *const indications[] = {"new_key", "free_key", "no_auth"};
-    const struct sctp_authkey_event *e = &n->sn_authkey_event;
-    (void)raw; (void)len;
-    lsctp_setint(L, "keynumber", e->auth_keynumber);
-    lsctp_setint(L, "altkeynumber", e->auth_altkeynumber);
-    set_enum(L, "indication", e->auth_indication, indications, NELEM(indications));
-    lsctp_setint(L, "assoc_id", e->auth_assoc_id);
-}
-
-static void d_sender_dry(lua_State *L, const union sctp_notification *n,
-                         const char *raw, size_t len)
-{
-    (void)raw; (void)len;
-    lsctp_setint(L, "assoc_id", n->sn_sender_dry_event.sender_dry_assoc_id);
-}
-
-static const lsctp_flagname reset_flags[] = {
-    {"incoming_ssn", SCTP_STREAM_RESET_INCOMING_SSN},
-    {"outgoing_ssn", SCTP_STREAM_RESET_OUTGOING_SSN},
-    {"denied", SCTP_STREAM_RESET_DENIED},
-    {"failed", SCTP_STREAM_RESET_FAILED},
-    {NULL, 0}};
-
-static void d_stream_reset(lua_State *L, const union sctp_notification *n,
-                           const char *raw, size_t len)
-{
-    const struct sctp_stream_reset_event *e = &n->sn_strreset_event;
-    size_t off = offsetof(struct sctp_stream_reset_event, strreset_stream_list);
-    size_t end = e->strreset_length < len ? e->strreset_length : len;
-    int i = 0;
-    lsctp_pushflags(L, e->strreset_flags, reset_flags);
-    lua_setfield(L, -2, "flags");
-    lsctp_setint(L, "assoc_id", e->strreset_assoc_id);
-    lua_newtable(L);
-    for (; off + sizeof(uint16_t) <= end; off += sizeof(uint16_t)) {
-        uint16_t sid;
-        memcpy(&sid, raw + off, sizeof sid);
-        lua_pushinteger(L, sid);
-        lua_rawseti(L, -2, ++i);
-    }
-    lua_setfield(L, -2, "streams");
-}
-
-static void d_assoc_reset(lua_State *L, const union sctp_notification *n,
-                          const char *raw, size_t len)
-{
-    const struct sctp_assoc_reset_event *e = &n->sn_assocreset_event;
-    (void)raw; (void)len;
-    lsctp_pushflags(L, e->assocreset_flags, reset_flags);
-    lua_setfield(L, -2, "flags");
-    lsctp_setint(L, "assoc_id", e->assocreset_assoc_id);
-    lsctp_setint(L, "local_tsn", e->assocreset_local_tsn);
-    lsctp_setint(L, "remote_tsn", e->assocreset_remote_tsn);
-}
-
-static void d_stream_change(lua_State *L, const union sctp_notification *n,
-                            const char *raw, size_t len)
-{
-    const struct sctp_stream_change_event *e = &n->sn_strchange_event;
-    (void)raw; (void)len;
-    lsctp_pushflags(L, e->strchange_flags, reset_flags);
-    lua_setfield(L, -2, "flags");
-    lsctp_setint(L, "assoc_id", e->strchange_assoc_id);
-    lsctp_setint(L, "inbound_streams", e->strchange_instrms);
-    lsctp_setint(L, "outbound_streams", e->strchange_outstrms);
-}
-
 static const event_row events[] = {
     {SCTP_ASSOC_CHANGE, "assoc_change",
-     offsetof(struct sctp_assoc_change, sac_info), d_assoc_change},
+     offsetof(struct sctp_assoc_change, sac_info), assoc_change_fields, NULL},
     {SCTP_PEER_ADDR_CHANGE, "paddr_change",
-     sizeof(struct sctp_paddr_change), d_paddr_change},
+     sizeof(struct sctp_paddr_change), paddr_change_fields, NULL},
     {SCTP_SEND_FAILED, "send_failed",
-     offsetof(struct sctp_send_failed, ssf_data), d_send_failed},
+     offsetof(struct sctp_send_failed, ssf_data), NULL, d_send_failed},
     {SCTP_REMOTE_ERROR, "remote_error",
-     offsetof(struct sctp_remote_error, sre_data), d_remote_error},
+     offsetof(struct sctp_remote_error, sre_data), remote_error_fields, remote_error_tail},
     {SCTP_SHUTDOWN_EVENT, "shutdown_event",
-     sizeof(struct sctp_shutdown_event), d_shutdown},
+     sizeof(struct sctp_shutdown_event), shutdown_fields, NULL},
     {SCTP_ADAPTATION_INDICATION, "adaptation_event",
-     sizeof(struct sctp_adaptation_event), d_adaptation},
+     sizeof(struct sctp_adaptation_event), adaptation_fields, NULL},
     {SCTP_PARTIAL_DELIVERY_EVENT, "pdapi_event",
-     offsetof(struct sctp_pdapi_event, pdapi_stream), d_pdapi},
+     offsetof(struct sctp_pdapi_event, pdapi_stream), pdapi_fields, NULL},
     {SCTP_AUTHENTICATION_EVENT, "authentication_event",
-     sizeof(struct sctp_authkey_event), d_authkey},
+     sizeof(struct sctp_authkey_event), authkey_fields, NULL},
     {SCTP_SENDER_DRY_EVENT, "sender_dry_event",
-     sizeof(struct sctp_sender_dry_event), d_sender_dry},
+     sizeof(struct sctp_sender_dry_event), sender_dry_fields, NULL},
     {SCTP_STREAM_RESET_EVENT, "stream_reset_event",
-     offsetof(struct sctp_stream_reset_event, strreset_stream_list), d_stream_reset},
+     offsetof(struct sctp_stream_reset_event, strreset_stream_list), stream_reset_fields,
+     stream_reset_tail},
     {SCTP_ASSOC_RESET_EVENT, "assoc_reset_event",
-     sizeof(struct sctp_assoc_reset_event), d_assoc_reset},
+     sizeof(struct sctp_assoc_reset_event), assoc_reset_fields, NULL},
     {SCTP_STREAM_CHANGE_EVENT, "stream_change_event",
-     sizeof(struct sctp_stream_change_event), d_stream_change},
+     sizeof(struct sctp_stream_change_event), stream_change_fields, NULL},
 };
 
 void lsctp_pushnotification(lua_State *L, const char *raw, size_t len)
@@ -261,7 +223,10 @@ void lsctp_pushnotification(lua_State *L, const char *raw, size_t len)
             lsctp_setint(L, "length", (lua_Integer)len);
             return;
         }
-        row->decode(L, &n, raw, len);
+        if (row->fields)
+            lsctp_push_fields(L, (const char *)&n, row->fields);
+        if (row->rest)
+            row->rest(L, &n, raw, len);
         return;
     }
     lua_pushliteral(L, "unknown");

@@ -1,0 +1,31 @@
+/* The option table (option_table.c) as options.c reads it. */
+#ifndef LSCTP_OPTIONS_H
+#define LSCTP_OPTIONS_H
+
+#include "codec.h"
+
+typedef enum { K_SCALAR, K_RECORD, K_SPECIAL } lsctp_option_kind;
+enum { RO = 1, WO = 2 };
+
+struct lsctp_option;
+typedef int (*lsctp_special_get)(lua_State *L, lsctp_socket *s, const struct lsctp_option *o);
+typedef int (*lsctp_special_set)(lua_State *L, lsctp_socket *s, const struct lsctp_option *o,
+                                 int idx);
+
+typedef struct lsctp_option {
+    const char *name;
+    int level, optname;
+    unsigned char kind, access;
+    unsigned short size;        /* bytes of the C struct */
+    const lsctp_field *fields;  /* K_SCALAR: the one value field */
+    lsctp_special_get get;      /* K_SPECIAL */
+    lsctp_special_set set;
+} lsctp_option;
+
+/* Up to a row with name NULL. */
+extern const lsctp_option lsctp_options[];
+
+/* Pushes nil, err, "getopts|setopts <name>" for errno; returns 3. */
+int lsctp_sockopt_fail(lua_State *L, const lsctp_option *o, int set);
+
+#endif

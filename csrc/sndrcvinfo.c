@@ -1,0 +1,89 @@
+/* struct sctp_sndrcvinfo (RFC 6458 section 5.3.2), described once: the rows
+ * below are read into the ancdata record of recv (and of send_failed, and
+ * sctp_default_send_param) and written from the record given to send. */
+#include "codec.h"
+
+#include <string.h>
+
+const lsctp_flagname lsctp_sinfo_flags[] = {
+    {"unordered", SCTP_UNORDERED},
+    {"addr_over", SCTP_ADDR_OVER},
+    {"abort", SCTP_ABORT},
+    {"eof", SCTP_EOF},
+    {"sendall", SCTP_SENDALL},
+    {"sack_immediately", SCTP_SACK_IMMEDIATELY},
+    {NULL, 0}};
+
+/* PR-SCTP policies ride in sinfo_flags (SCTP_PR_SET_POLICY), the value in
+ * sinfo_timetolive: the RFC 6458 section 5.3.2 layout Linux accepts. */
+static const lsctp_flagname pr_policies[] = {
+    {"none", SCTP_PR_SCTP_NONE},
+    {"ttl", SCTP_PR_SCTP_TTL},
+    {"rtx", SCTP_PR_SCTP_RTX},
+    {"prio", SCTP_PR_SCTP_PRIO},
+    {NULL, 0}};
+
+#define SINFO struct sctp_sndrcvinfo
+
+/* pr_policy and pr_value are read only when a policy is set */
+static const lsctp_field pr_bits =
+    LSCTP_FIELD(SINFO, sinfo_flags, "flags", F_INT, 0, NULL, 0, SCTP_PR_SCTP_MASK, NULL, NULL, U16);
+
+/* In the order a record is read (the order recv's tables had); ssn, tsn
+ * and cumtsn are the kernel's: given to send, they are checked and left out. */
+static const lsctp_field sinfo_fields[] = {
+    FLD(SINFO, sinfo_stream, "stream", F_INT, U16),
+    LSCTP_FIELD(SINFO, sinfo_ssn, "ssn", F_INT, LSCTP_FIGNORE, NULL, 0, 0, NULL, NULL, U32),
+    LSCTP_FIELD(SINFO, sinfo_flags, "flags", F_FLAGS, 0, lsctp_sinfo_flags, 0,
+                (unsigned)~SCTP_PR_SCTP_MASK, NULL, NULL, 0, 0),
+    NETF(SINFO, sinfo_ppid, "ppid", U32),
+    FLD(SINFO, sinfo_context, "context", F_INT, U32),
+    FLD(SINFO, sinfo_timetolive, "timetolive", F_INT, U32),
+    LSCTP_FIELD(SINFO, sinfo_tsn, "tsn", F_INT, LSCTP_FIGNORE, NULL, 0, 0, NULL, NULL, U32),
+    LSCTP_FIELD(SINFO, sinfo_cumtsn, "cumtsn", F_INT, LSCTP_FIGNORE, NULL, 0, 0, NULL, NULL, U32),
+    FLD(SINFO, sinfo_assoc_id, "assoc_id", F_INT, S32),
+    LSCTP_FIELD(SINFO, sinfo_flags, "pr_policy", F_CHOICE, 0, pr_policies, 0, SCTP_PR_SCTP_MASK,
+                "unknown policy '%s' (ttl, rtx, prio or none)", &pr_bits, 0, 0),
+    LSCTP_FIELD(SINFO, sinfo_timetolive, "pr_value", F_INT, 0, NULL, 0, 0, NULL, &pr_bits, U32),
+    END};
+
+#define NROWS (sizeof sinfo_fields / sizeof sinfo_fields[0] - 1)
+
+/* Per received message: the loop over the constant rows is unrolled, so
+ * each row compiles to its plain code (see lsctp_push_row). */
+void lsctp_pushsndrcvinfo(lua_State *L, const struct sctp_sndrcvinfo *info)
+{
+    size_t i;
+    lua_createtable(L, 0, 10);
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 8
+#pragma GCC unroll 16
+#elif defined(__clang__)
+#pragma unroll
+#endif
+    for (i = 0; i < NROWS; i++)
+        lsctp_push_row(L, (const char *)info, &sinfo_fields[i]);
+}
+
+/* Reads a sndrcvinfo table over *info (fields not given keep their value).
+ * Unknown fields are errors: a typo must not silently send on stream 0. */
+void lsctp_checksndrcvinfo(lua_State *L, int idx, struct sctp_sndrcvinfo *info,
+                           const char *what)
+{
+    idx = lua_absindex(L, idx);
+    if (lua_type(L, idx) != LUA_TTABLE)
+        lsctp_field_error(L, what, NULL, "sndrcvinfo table expected, got %s", luaL_typename(L, idx));
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+        const lsctp_field *f;
+        if (!k) {
+            lsctp_field_error(L, what, NULL, "unexpected non-string key in sndrcvinfo");
+            return;   /* not reached; tells gcc (SANITIZE=1 builds) that k is set below */
+        }
+        if (!(f = lsctp_find_field(sinfo_fields, k)))
+            lsctp_field_error(L, what, NULL, "unknown sndrcvinfo field '%s'", k);
+        else
+            (void)lsctp_check_row(L, (char *)info, f, -1, what, k);
+        lua_pop(L, 1);
+    }
+}
