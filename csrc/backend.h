@@ -2,7 +2,7 @@
  *
  * Every call that reaches an SCTP stack goes through one of these functions,
  * so a second backend (userland usrsctp) can sit beside backend_kernel.c
- * without touching io.c, options.c, notify.c or the Lua layer.
+ * without touching io.c, recv.c, options.c, notify.c or the Lua layer.
  *
  * Conventions, POSIX style: a handle is an int; calls return -1 (or a
  * negative ssize_t) and set errno on failure. Calls do not block: a call

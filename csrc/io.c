@@ -1,19 +1,16 @@
-/* send and recv: sendmsg with one SCTP_SNDRCV cmsg per message (as
- * lksctp's sctp_send does), recvmsg with partial deliveries reassembled
- * until MSG_EOR, and the sndrcvinfo codec. See sctp_sendmsg(3),
- * sctp_recvmsg(3) and RFC 6458 section 5.3. */
+/* send: sendmsg with one SCTP_SNDRCV cmsg per message (as lksctp's
+ * sctp_send does), sendmmsg for send_many, the SCTP_EOF/SCTP_ABORT
+ * messages of eof and abort. The receive side is recv.c, the sndrcvinfo
+ * codec sndrcvinfo.c. See sctp_sendmsg(3) and RFC 6458 section 5.3. */
 #include "lsctp.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
 
 #define IOV_STACK 16
-#define RX_KEEP_MAX (4u << 20)   /* a buffer grown past this is freed after use */
 
 /* Room for the SCTP_SNDRCV cmsg and, for sendx, one SCTP_DSTADDRV4/V6 per
  * extra peer address. */
@@ -81,6 +78,30 @@ static int check_data(lua_State *L, int idx, const char *what)
     return n;
 }
 
+/* The n pieces of the checked data at data_idx as an iovec: stack_iov (of
+ * IOV_STACK) or, for more pieces, a malloc'd one; NULL when out of memory.
+ * The strings stay alive while the table (or the stack slot) holds them. */
+static struct iovec *data_iov(lua_State *L, int data_idx, int n, struct iovec *stack_iov)
+{
+    struct iovec *iov = stack_iov;
+    size_t len;
+    int i;
+    if (lua_type(L, data_idx) == LUA_TSTRING) {
+        iov[0].iov_base = (void *)lua_tolstring(L, data_idx, &len);
+        iov[0].iov_len = len;
+        return iov;
+    }
+    if (n > IOV_STACK && !(iov = malloc(sizeof *iov * (size_t)n)))
+        return NULL;
+    for (i = 0; i < n; i++) {
+        lua_rawgeti(L, data_idx, i + 1);
+        iov[i].iov_base = (void *)lua_tolstring(L, -1, &len);
+        iov[i].iov_len = len;
+        lua_pop(L, 1);
+    }
+    return iov;
+}
+
 /* Sends the string or array of strings at data_idx as one message, to the
  * association in info or (dest != NULL) to the peer addresses in dest.
  * Pushes true, or nil, err, detail (returns their count); raises for bad data. */
@@ -96,26 +117,12 @@ static int send_message(lua_State *L, lsctp_socket *s, int data_idx,
     char *heap_control = NULL;
     size_t ctl_size = control_size(dest);
     struct msghdr msg;
-    int i, n, err;
+    int n, err;
     ssize_t rc;
 
     n = check_data(L, data_idx, what);
-    if (lua_type(L, data_idx) == LUA_TSTRING) {
-        size_t len;
-        iov[0].iov_base = (void *)lua_tolstring(L, data_idx, &len);
-        iov[0].iov_len = len;
-    } else {
-        if (n > IOV_STACK && !(iov = malloc(sizeof *iov * (size_t)n)))
-            return lsctp_pushfail(L, "enomem", "out of memory");
-        for (i = 0; i < n; i++) {
-            size_t len;
-            lua_rawgeti(L, data_idx, i + 1);
-            /* the string stays alive: the table references it */
-            iov[i].iov_base = (void *)lua_tolstring(L, -1, &len);
-            iov[i].iov_len = len;
-            lua_pop(L, 1);
-        }
-    }
+    if (!(iov = data_iov(L, data_idx, n, stack_iov)))
+        return lsctp_pushfail(L, "enomem", "out of memory");
 
     memset(&msg, 0, sizeof msg);
     msg.msg_iov = iov;
@@ -248,6 +255,56 @@ static int l_sendx(lua_State *L)
  * batches of up to SEND_BATCH messages per sendmmsg call. On "eagain" the
  * caller waits and calls again from the returned index. */
 #define SEND_BATCH 64
+
+/* Entry i of the send_many list (at 2) into one sendmmsg message: msg
+ * with iov and the SCTP_SNDRCV cmsg in control (CMSG_SPACE of a sndrcvinfo,
+ * aligned). Raises for a bad entry. */
+static void many_entry(lua_State *L, lsctp_socket *s, int i, struct mmsghdr *m,
+                       struct iovec *iov, char *control)
+{
+    struct sctp_sndrcvinfo info;
+    struct cmsghdr *cmsg;
+    size_t len;
+    int data_idx;
+    lua_rawgeti(L, 2, i);
+    if (lua_type(L, -1) != LUA_TTABLE)
+        lsctp_error(L, "send_many: list: entry %d: table expected, got %s", i, luaL_typename(L, -1));
+    lua_rawgeti(L, -1, 3);
+    if (lua_isnil(L, -1)) {            /* {sndrcvinfo, data} */
+        lua_pop(L, 1);
+        memset(&info, 0, sizeof info);
+        lua_rawgeti(L, -1, 1);
+        lsctp_checksndrcvinfo(L, -1, &info, "send_many: sndrcvinfo");
+        lua_pop(L, 1);
+        lua_rawgeti(L, -1, 2);
+    } else {                           /* {assoc, stream, data} */
+        lua_rawgeti(L, -2, 1);
+        assoc_defaults(s, lsctp_checkassoc(L, -1, "send_many: assoc"), &info);
+        lua_pop(L, 1);
+        lua_rawgeti(L, -2, 2);
+        info.sinfo_stream = (uint16_t)lsctp_checkint(L, -1, "send_many: stream", 0, 65535);
+        lua_pop(L, 1);
+    }
+    data_idx = lua_gettop(L);
+    if (lua_type(L, data_idx) != LUA_TSTRING)
+        lsctp_error(L, "send_many: list: entry %d: data: string expected, got %s", i,
+                    luaL_typename(L, data_idx));
+    /* the strings stay referenced by the list while we send */
+    iov->iov_base = (void *)lua_tolstring(L, data_idx, &len);
+    iov->iov_len = len;
+    lua_pop(L, 2);
+    memset(m, 0, sizeof *m);
+    m->msg_hdr.msg_iov = iov;
+    m->msg_hdr.msg_iovlen = 1;
+    m->msg_hdr.msg_control = control;
+    m->msg_hdr.msg_controllen = CMSG_SPACE(sizeof info);
+    cmsg = CMSG_FIRSTHDR(&m->msg_hdr);
+    cmsg->cmsg_level = IPPROTO_SCTP;
+    cmsg->cmsg_type = SCTP_SNDRCV;
+    cmsg->cmsg_len = CMSG_LEN(sizeof info);
+    memcpy(CMSG_DATA(cmsg), &info, sizeof info);
+}
+
 static int l_send_many(lua_State *L)
 {
     struct mmsghdr msgs[SEND_BATCH];
@@ -265,50 +322,8 @@ static int l_send_many(lua_State *L)
     next = (int)lsctp_optint(L, 3, "send_many: first", 1, (lua_Integer)total + 1, 1);
     while (next <= total) {
         int count = 0, sent;
-        for (; count < SEND_BATCH && next + count <= total; count++) {
-            struct sctp_sndrcvinfo info;
-            struct cmsghdr *cmsg;
-            size_t len;
-            int data_idx;
-            lua_rawgeti(L, 2, next + count);
-            if (lua_type(L, -1) != LUA_TTABLE)
-                return lsctp_error(L, "send_many: list: entry %d: table expected, got %s",
-                                  next + count, luaL_typename(L, -1));
-            lua_rawgeti(L, -1, 3);
-            if (lua_isnil(L, -1)) {            /* {sndrcvinfo, data} */
-                lua_pop(L, 1);
-                memset(&info, 0, sizeof info);
-                lua_rawgeti(L, -1, 1);
-                lsctp_checksndrcvinfo(L, -1, &info, "send_many: sndrcvinfo");
-                lua_pop(L, 1);
-                lua_rawgeti(L, -1, 2);
-            } else {                           /* {assoc, stream, data} */
-                lua_rawgeti(L, -2, 1);
-                assoc_defaults(s, lsctp_checkassoc(L, -1, "send_many: assoc"), &info);
-                lua_pop(L, 1);
-                lua_rawgeti(L, -2, 2);
-                info.sinfo_stream = (uint16_t)lsctp_checkint(L, -1, "send_many: stream", 0, 65535);
-                lua_pop(L, 1);
-            }
-            data_idx = lua_gettop(L);
-            if (lua_type(L, data_idx) != LUA_TSTRING)
-                return lsctp_error(L, "send_many: list: entry %d: data: string expected, got %s",
-                                  next + count, luaL_typename(L, data_idx));
-            /* the strings stay referenced by the list while we send */
-            iovs[count].iov_base = (void *)lua_tolstring(L, data_idx, &len);
-            iovs[count].iov_len = len;
-            lua_pop(L, 2);
-            memset(&msgs[count], 0, sizeof msgs[count]);
-            msgs[count].msg_hdr.msg_iov = &iovs[count];
-            msgs[count].msg_hdr.msg_iovlen = 1;
-            msgs[count].msg_hdr.msg_control = controls[count].buf;
-            msgs[count].msg_hdr.msg_controllen = sizeof controls[count].buf;
-            cmsg = CMSG_FIRSTHDR(&msgs[count].msg_hdr);
-            cmsg->cmsg_level = IPPROTO_SCTP;
-            cmsg->cmsg_type = SCTP_SNDRCV;
-            cmsg->cmsg_len = CMSG_LEN(sizeof info);
-            memcpy(CMSG_DATA(cmsg), &info, sizeof info);
-        }
+        for (; count < SEND_BATCH && next + count <= total; count++)
+            many_entry(L, s, next + count, &msgs[count], &iovs[count], controls[count].buf);
         do
             sent = s->be->sendmmsg(s->fd, msgs, (unsigned)count, MSG_DONTWAIT);
         while (sent < 0 && errno == EINTR);
@@ -356,310 +371,6 @@ static int send_flag(lua_State *L, unsigned flag, const char *fn, const char *wh
 static int l_eof(lua_State *L) { return send_flag(L, SCTP_EOF, "eof", "eof: assoc"); }
 static int l_abort(lua_State *L) { return send_flag(L, SCTP_ABORT, "abort", "abort: assoc"); }
 
-/* --- receive ------------------------------------------------------------ */
-
-static int rx_reserve(lsctp_rxstate *rx, size_t want)
-{
-    size_t cap;
-    char *buf;
-    if (rx->cap - rx->len >= want)
-        return 0;
-    cap = rx->cap ? rx->cap : want;
-    while (cap - rx->len < want)
-        cap *= 2;
-    if (!(buf = realloc(rx->buf, cap)))
-        return -1;
-    rx->buf = buf;
-    rx->cap = cap;
-    return 0;
-}
-
-/* One receive buffer per thread, shared by the sockets it reads: a new
- * message is read there, and only a message delivered in parts moves to a
- * buffer of its socket's own. Ten thousand sockets then hold no 64 KiB
- * buffer each. Per thread, not per process: Lua states may live in
- * several threads. */
-typedef struct rx_scratch {
-    char *buf;
-    size_t cap;
-} rx_scratch;
-
-static pthread_key_t scratch_key;
-static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
-static int scratch_key_ok;
-
-static void scratch_free(void *p)
-{
-    rx_scratch *sc = (rx_scratch *)p;
-    if (sc) {
-        free(sc->buf);
-        free(sc);
-    }
-}
-
-static void scratch_init(void)
-{
-    scratch_key_ok = pthread_key_create(&scratch_key, scratch_free) == 0;
-}
-
-static rx_scratch *scratch_get(void)
-{
-    rx_scratch *sc;
-    pthread_once(&scratch_once, scratch_init);
-    if (!scratch_key_ok)
-        return NULL;
-    sc = (rx_scratch *)pthread_getspecific(scratch_key);
-    if (!sc) {
-        if (!(sc = (rx_scratch *)calloc(1, sizeof *sc)))
-            return NULL;
-        if (pthread_setspecific(scratch_key, sc) != 0) {
-            free(sc);
-            return NULL;
-        }
-    }
-    return sc;
-}
-
-/* This thread's buffer with room for `want` bytes, or NULL. */
-static rx_scratch *scratch_reserve(size_t want)
-{
-    rx_scratch *sc = scratch_get();
-    if (sc && sc->cap < want) {
-        char *buf = (char *)realloc(sc->buf, want);
-        if (!buf)
-            return NULL;
-        sc->buf = buf;
-        sc->cap = want;
-    }
-    return sc;
-}
-
-/* After a delivery: a buffer grown past RX_KEEP_MAX is not kept. */
-static void scratch_trim(rx_scratch *sc)
-{
-    if (sc->cap > RX_KEEP_MAX) {
-        free(sc->buf);
-        sc->buf = NULL;
-        sc->cap = 0;
-    }
-}
-
-void lsctp_rx_scratch_owner(char *const **buf, const size_t **cap)
-{
-    rx_scratch *sc = scratch_get();
-    *buf = sc ? &sc->buf : NULL;
-    *cap = sc ? &sc->cap : NULL;
-}
-
-/* Reads the SCTP_SNDRCV cmsg, checking every length the kernel gave. */
-static void rx_control(lsctp_rxstate *rx, struct msghdr *msg)
-{
-    struct cmsghdr *c;
-    for (c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
-        /* CMSG_NXTHDR checks the lengths of the cmsgs after the first */
-        if (c->cmsg_len > msg->msg_controllen - (size_t)((char *)c - (char *)msg->msg_control))
-            break;
-        if (c->cmsg_level == IPPROTO_SCTP && c->cmsg_type == SCTP_SNDRCV
-            && c->cmsg_len >= CMSG_LEN(sizeof rx->info)) {
-            memcpy(&rx->info, CMSG_DATA(c), sizeof rx->info);
-            rx->have_info = 1;
-        }
-    }
-}
-
-static void push_list(lua_State *L, const char *p, size_t len)
-{
-    size_t i;
-    lua_createtable(L, len > INT_MAX ? INT_MAX : (int)len, 0);
-    for (i = 0; i < len; i++) {
-        lua_pushinteger(L, (unsigned char)p[i]);
-        lua_rawseti(L, -2, (int)i + 1);
-    }
-}
-
-/* Pushes from_ip, from_port, ancdata, data for the complete message of
- * `len` bytes at `data` (the thread's buffer or the socket's own). */
-static int rx_deliver(lua_State *L, lsctp_socket *s, const char *data, size_t len)
-{
-    lsctp_rxstate *rx = &s->rx;
-    const struct sockaddr *sa = (const struct sockaddr *)&rx->from;
-    lsctp_puship_cached(L, sa, rx->fromlen, &s->from_ip);   /* checks fromlen against the family */
-    if (lua_isnil(L, -1)) {
-        /* no address (e.g. an event without association): the wildcard */
-        lua_pop(L, 1);
-        lua_pushstring(L, s->family == AF_INET6 ? "::" : "0.0.0.0");
-        lua_pushinteger(L, 0);
-    } else {
-        lua_pushinteger(L, ntohs(((const struct sockaddr_in *)sa)->sin_port));
-    }
-    if (rx->notification) {
-        lua_createtable(L, 0, 0);
-        lsctp_pushnotification(L, data, len);
-    } else {
-        lua_createtable(L, rx->have_info, 0);
-        if (rx->have_info) {
-            lsctp_pushsndrcvinfo(L, &rx->info);
-            lua_rawseti(L, -2, 1);
-        }
-        if (s->list_mode)
-            push_list(L, data, len);
-        else
-            lua_pushlstring(L, data, len);
-    }
-    rx->len = 0;
-    rx->notification = rx->have_info = 0;
-    if (rx->cap > RX_KEEP_MAX) {
-        free(rx->buf);
-        rx->buf = NULL;
-        rx->cap = 0;
-    }
-    return 4;
-}
-
-/* recv([wait_ms]) -> from_ip, from_port, ancdata, data | nil, "eagain" | nil, err, detail.
- * Loops over partial deliveries until MSG_EOR; if the rest has not arrived
- * yet, what was read stays in s->rx for the next call. With wait_ms > 0
- * (only when the Lua layer knows this thread may block) each read waits up
- * to that long in the backend; else none does. */
-static int rx_one(lua_State *L, lsctp_socket *s, int wait_ms)
-{
-    union {
-        char buf[CMSG_SPACE(sizeof(struct sctp_sndrcvinfo)) + CMSG_SPACE(64)];
-        struct cmsghdr align;
-    } control;
-    lsctp_rxstate *rx = &s->rx;
-    size_t want = rx->chunk ? rx->chunk : LSCTP_DEFAULT_BUFFER;
-    for (;;) {
-        struct msghdr msg;
-        struct iovec iov;
-        rx_scratch *sc = NULL;   /* set when this read starts a message */
-        ssize_t n;
-        if (rx->len == 0) {
-            if (!(sc = scratch_reserve(want)))
-                return lsctp_pushfail(L, "enomem", "recv: out of memory for the message buffer");
-            iov.iov_base = sc->buf;
-            iov.iov_len = want;
-        } else {
-            if (rx_reserve(rx, want) < 0)
-                return lsctp_pushfail(L, "enomem", "recv: out of memory for the message buffer");
-            iov.iov_base = rx->buf + rx->len;
-            iov.iov_len = rx->cap - rx->len;
-        }
-        memset(&msg, 0, sizeof msg);
-        msg.msg_name = &rx->from;
-        msg.msg_namelen = sizeof rx->from;
-        msg.msg_iov = &iov;
-        msg.msg_iovlen = 1;
-        msg.msg_control = control.buf;
-        msg.msg_controllen = sizeof control.buf;
-        n = wait_ms > 0 ? s->be->recvmsg_wait(s->fd, &msg, wait_ms, &s->wait_state)
-                        : s->be->recvmsg(s->fd, &msg, MSG_DONTWAIT);
-        if (n < 0) {
-            if (errno == EINTR && wait_ms > 0)   /* a signal: back to Lua, which re-checks its deadline */
-                return lsctp_pushfail(L, "eagain", "recv: interrupted");
-            if (errno == EINTR)
-                continue;
-            if (errno == EAGAIN || errno == EWOULDBLOCK)
-                return lsctp_pushfail(L, "eagain", "recv: no complete message yet");
-            return lsctp_pusherrno(L, errno, "recv");
-        }
-        if (n == 0 && rx->len == 0 && !(msg.msg_flags & (MSG_EOR | MSG_NOTIFICATION)))
-            return lsctp_pushfail(L, "closed", "recv: the peer closed the association");
-        rx->fromlen = msg.msg_namelen <= sizeof rx->from ? msg.msg_namelen : 0;
-        if ((msg.msg_flags & MSG_NOTIFICATION) && rx->len > 0 && !rx->notification) {
-            /* A notification in the middle of a partially delivered message:
-             * the rest of that message will never come (the kernel reports
-             * it with a pdapi_event). Drop the fragment, keep the event. */
-            memmove(rx->buf, rx->buf + rx->len, (size_t)n);
-            rx->len = 0;
-            rx->have_info = 0;
-        }
-        if (msg.msg_flags & MSG_NOTIFICATION)
-            rx->notification = 1;
-        if (msg.msg_controllen > 0)
-            rx_control(rx, &msg);
-        if (sc && (msg.msg_flags & MSG_EOR)) {
-            int rc = rx_deliver(L, s, sc->buf, (size_t)n);
-            scratch_trim(sc);
-            return rc;
-        }
-        if (sc) {
-            /* the first part of a message: it moves to the socket's own
-             * buffer, where the rest is read (across calls if need be) */
-            if (rx_reserve(rx, (size_t)n + want) < 0)
-                return lsctp_pushfail(L, "enomem", "recv: out of memory for the message buffer");
-            memcpy(rx->buf, sc->buf, (size_t)n);
-        }
-        rx->len += (size_t)n;
-        if (msg.msg_flags & MSG_EOR)
-            return rx_deliver(L, s, rx->buf, rx->len);
-    }
-}
-
-#define WAIT_MS_MAX 3600000   /* the Lua layer asks in slices, far below this */
-
-static int l_recv(lua_State *L)
-{
-    lsctp_socket *s = lsctp_opensocket(L, 1);
-    int wait_ms;
-    if (!s)
-        return 3;
-    wait_ms = (int)lsctp_optint(L, 2, "recv: wait", 0, WAIT_MS_MAX, 0);
-    return rx_one(L, s, wait_ms);
-}
-
-/* recv_many(max [, wait_ms]) -> array of {from_ip, from_port, ancdata, data}
- * holding the messages already waiting (at most max), or nil, "eagain" when
- * there is none, or nil, err, detail. wait_ms as for recv, for the first
- * message only. An error after some messages ends the batch; the next call
- * reports it. */
-static int l_recv_many(lua_State *L)
-{
-    lsctp_socket *s = lsctp_opensocket(L, 1);
-    int max, wait_ms, n = 0;
-    if (!s)
-        return 3;
-    max = (int)lsctp_checkint(L, 2, "recv_many: max", 1, 1 << 20);
-    wait_ms = (int)lsctp_optint(L, 3, "recv_many: wait", 0, WAIT_MS_MAX, 0);
-    lua_createtable(L, max < 64 ? max : 64, 0);
-    while (n < max) {
-        int i, rc = rx_one(L, s, n == 0 ? wait_ms : 0);
-        if (rc != 4) {
-            if (n > 0) {
-                lua_pop(L, rc);
-                break;
-            }
-            return rc;
-        }
-        lua_createtable(L, 4, 0);
-        for (i = 4; i >= 1; i--) {
-            lua_pushvalue(L, -1 - 1);   /* the value below the new table */
-            lua_rawseti(L, -2, i);
-            lua_remove(L, -2);
-        }
-        lua_rawseti(L, -2, ++n);
-    }
-    return 1;
-}
-
-/* setmode("binary"|"list") and setbuffer(bytes): receive-side settings */
-static int l_setmode(lua_State *L)
-{
-    static const char *const modes[] = {"binary", "list", NULL};
-    lsctp_socket *s = lsctp_checksocket(L, 1);
-    s->list_mode = luaL_checkoption(L, 2, NULL, modes);
-    lua_pushboolean(L, 1);
-    return 1;
-}
-
-static int l_setbuffer(lua_State *L)
-{
-    lsctp_socket *s = lsctp_checksocket(L, 1);
-    s->rx.chunk = (size_t)lsctp_checkint(L, 2, "buffer", 256, 1 << 30);
-    lua_pushboolean(L, 1);
-    return 1;
-}
-
 static const luaL_Reg io_methods[] = {
     {"send", l_send},
     {"send_assoc", l_send_assoc},
@@ -667,13 +378,10 @@ static const luaL_Reg io_methods[] = {
     {"send_many", l_send_many},
     {"eof", l_eof},
     {"abort", l_abort},
-    {"recv", l_recv},
-    {"recv_many", l_recv_many},
-    {"setmode", l_setmode},
-    {"setbuffer", l_setbuffer},
     {NULL, NULL}};
 
 void lsctp_io_open(lua_State *L)
 {
     luaL_setfuncs(L, io_methods, 0);
+    lsctp_recv_open(L);
 }

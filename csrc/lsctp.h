@@ -1,8 +1,10 @@
 /* Shared declarations of the sctp.core C module.
  *
  * One file per concern: socket.c (lifecycle, bind, listen, connect),
- * io.c (send/recv and ancillary data), notify.c (event decoding),
- * options.c (socket option codec), addr.c (addresses), errnames.c
+ * io.c (send paths), recv.c (receive paths), codec.c + codec.h (the field
+ * row engine), sndrcvinfo.c (the sndrcvinfo rows), notify.c (event rows
+ * and decoding), option_table.c (the option rows) and options.c
+ * (getopt/setopt), addr.c (addresses), errnames.c
  * (errno names), backend_kernel.c (the only file that calls the kernel).
  * Everything is static or prefixed lsctp_; only luaopen_sctp_core is exported.
  */
@@ -203,7 +205,8 @@ void lsctp_pushnotification(lua_State *L, const char *buf, size_t len);
 void lsctp_notify_open(lua_State *L);
 
 /* --- Method groups, each registered into the methods table at -1 -------- */
-void lsctp_io_open(lua_State *L);
+void lsctp_io_open(lua_State *L);     /* send side; calls lsctp_recv_open */
+void lsctp_recv_open(lua_State *L);
 void lsctp_options_open(lua_State *L);
 void lsctp_options_module(lua_State *L);   /* module-level functions */
 

@@ -97,10 +97,10 @@ static const lsctp_field delayed_ack_fields[] = {
 
 static const char *const spinfo_states[] = {"inactive", "pf", "active", "unconfirmed"};
 
-/* sctp_status's primary: a struct sctp_paddrinfo read as it is */
-static const lsctp_field paddrinfo_fields[] = {
-    FLD(struct sctp_paddrinfo, spinfo_assoc_id, "assoc_id", F_INT, S32),
-    FLD(struct sctp_paddrinfo, spinfo_address, "address", F_ADDR, 0, 0),
+/* sctp_get_peer_addr_info, and the primary of sctp_status (read the same) */
+static const lsctp_field peer_addr_info_fields[] = {
+    ASSOC(struct sctp_paddrinfo, spinfo_assoc_id),
+    ADDRF(struct sctp_paddrinfo, spinfo_address, "address", 1, LSCTP_PORT_FROM_PEER),
     ENUMF(struct sctp_paddrinfo, spinfo_state, "state", spinfo_states),
     FLD(struct sctp_paddrinfo, spinfo_cwnd, "cwnd", F_INT, U32),
     FLD(struct sctp_paddrinfo, spinfo_srtt, "srtt", F_INT, U32),
@@ -123,18 +123,9 @@ static const lsctp_field status_fields[] = {
     FLD(struct sctp_status, sstat_instrms, "instrms", F_INT, U16),
     FLD(struct sctp_status, sstat_outstrms, "outstrms", F_INT, U16),
     FLD(struct sctp_status, sstat_fragmentation_point, "fragmentation_point", F_INT, U32),
-    RECORDF(struct sctp_status, sstat_primary, "primary", paddrinfo_fields),
+    RECORDF(struct sctp_status, sstat_primary, "primary", peer_addr_info_fields),
     END};
 
-static const lsctp_field peer_addr_info_fields[] = {
-    ASSOC(struct sctp_paddrinfo, spinfo_assoc_id),
-    ADDRF(struct sctp_paddrinfo, spinfo_address, "address", 1, LSCTP_PORT_FROM_PEER),
-    ENUMF(struct sctp_paddrinfo, spinfo_state, "state", spinfo_states),
-    FLD(struct sctp_paddrinfo, spinfo_cwnd, "cwnd", F_INT, U32),
-    FLD(struct sctp_paddrinfo, spinfo_srtt, "srtt", F_INT, U32),
-    FLD(struct sctp_paddrinfo, spinfo_rto, "rto", F_INT, U32),
-    FLD(struct sctp_paddrinfo, spinfo_mtu, "mtu", F_INT, U32),
-    END};
 
 
 /* --- special options: shapes the generic rows cannot express ------------- */
@@ -172,12 +163,24 @@ static int set_linger(lua_State *L, lsctp_socket *s, const lsctp_option *o, int 
     return 0;
 }
 
+/* An int option: 0 or -1 (errno set). */
+static int get_int(lsctp_socket *s, int level, int optname, int *v)
+{
+    socklen_t len = sizeof *v;
+    *v = 0;
+    return s->be->getsockopt(s->fd, level, optname, v, &len);
+}
+
+static int set_int(lsctp_socket *s, int level, int optname, int v)
+{
+    return s->be->setsockopt(s->fd, level, optname, &v, sizeof v);
+}
+
 /* sctp_autoclose: seconds, 0 shown as "infinity" as gen_sctp does */
 static int get_autoclose(lua_State *L, lsctp_socket *s, const lsctp_option *o)
 {
-    int v = 0;
-    socklen_t len = sizeof v;
-    if (s->be->getsockopt(s->fd, o->level, o->optname, &v, &len) < 0)
+    int v;
+    if (get_int(s, o->level, o->optname, &v) < 0)
         return lsctp_sockopt_fail(L, o, 0);
     if (v == 0)
         lua_pushliteral(L, "infinity");
@@ -193,20 +196,19 @@ static int set_autoclose(lua_State *L, lsctp_socket *s, const lsctp_option *o, i
         v = 0;
     else
         v = (int)lsctp_checkint(L, idx, "setopts: sctp_autoclose (seconds or \"infinity\")", 0, 2147483647);
-    if (s->be->setsockopt(s->fd, o->level, o->optname, &v, sizeof v) < 0)
+    if (set_int(s, o->level, o->optname, v) < 0)
         return lsctp_sockopt_fail(L, o, 1);
     return 0;
 }
 
 /* tos: IP_TOS on inet sockets, IPV6_TCLASS on inet6 */
+#define TOS_LEVEL(s) ((s)->family == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IP)
+#define TOS_NAME(s) ((s)->family == AF_INET6 ? IPV6_TCLASS : IP_TOS)
+
 static int get_tos(lua_State *L, lsctp_socket *s, const lsctp_option *o)
 {
-    int v = 0;
-    socklen_t len = sizeof v;
-    int rc = s->family == AF_INET6
-        ? s->be->getsockopt(s->fd, IPPROTO_IPV6, IPV6_TCLASS, &v, &len)
-        : s->be->getsockopt(s->fd, IPPROTO_IP, IP_TOS, &v, &len);
-    if (rc < 0)
+    int v;
+    if (get_int(s, TOS_LEVEL(s), TOS_NAME(s), &v) < 0)
         return lsctp_sockopt_fail(L, o, 0);
     lua_pushinteger(L, v);
     return 1;
@@ -215,10 +217,7 @@ static int get_tos(lua_State *L, lsctp_socket *s, const lsctp_option *o)
 static int set_tos(lua_State *L, lsctp_socket *s, const lsctp_option *o, int idx)
 {
     int v = (int)lsctp_checkint(L, idx, "setopts: tos", 0, 255);
-    int rc = s->family == AF_INET6
-        ? s->be->setsockopt(s->fd, IPPROTO_IPV6, IPV6_TCLASS, &v, sizeof v)
-        : s->be->setsockopt(s->fd, IPPROTO_IP, IP_TOS, &v, sizeof v);
-    if (rc < 0)
+    if (set_int(s, TOS_LEVEL(s), TOS_NAME(s), v) < 0)
         return lsctp_sockopt_fail(L, o, 1);
     return 0;
 }

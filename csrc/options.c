@@ -79,16 +79,23 @@ static void check_record_arg(lua_State *L, const lsctp_option *o, int idx, const
     }
 }
 
+/* The socket at 1 and the option named at 2, or NULL with nil, "closed",
+ * detail pushed for a closed socket. */
+static const lsctp_option *option_arg(lua_State *L, const char *fn, lsctp_socket **s)
+{
+    *s = lsctp_opensocket(L, 1);
+    return *s ? find_option(L, 2, fn) : NULL;
+}
+
 /* getopt(name [, keys]) -> value | nil, err, detail */
 static int l_getopt(lua_State *L)
 {
     option_buffer buf;
     socklen_t len;
-    const lsctp_option *o;
-    lsctp_socket *s = lsctp_opensocket(L, 1);
-    if (!s)
+    lsctp_socket *s;
+    const lsctp_option *o = option_arg(L, "getopts", &s);
+    if (!o)
         return 3;
-    o = find_option(L, 2, "getopts");
     if (o->kind == K_SPECIAL)
         return o->get(L, s, o);
     if (o->access & WO)
@@ -118,11 +125,10 @@ static int l_setopt(lua_State *L)
 {
     option_buffer buf;
     socklen_t len;
-    const lsctp_option *o;
-    lsctp_socket *s = lsctp_opensocket(L, 1);
-    if (!s)
+    lsctp_socket *s;
+    const lsctp_option *o = option_arg(L, "setopts", &s);
+    if (!o)
         return 3;
-    o = find_option(L, 2, "setopts");
     luaL_checkany(L, 3);
     if (o->access & RO)
         return lsctp_error(L, "setopts: %s is read-only", o->name);

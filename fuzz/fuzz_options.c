@@ -1,5 +1,6 @@
 /* The option encoder: Lua values -> C structs (csrc/options.c l_setopt,
- * l_getopt, csrc/io.c lsctp_checksndrcvinfo and the send paths, send_many
+ * l_getopt, csrc/sndrcvinfo.c lsctp_checksndrcvinfo, csrc/io.c the send
+ * paths, send_many
  * included), against
  * the fake backend: its setsockopt reads every byte of optlen, its
  * getsockopt reads the caller's struct and answers from the input (or
@@ -152,7 +153,8 @@ static void push_many(lua_State *L, fz_src *s)
     }
 }
 
-/* lsctp_checksndrcvinfo then lsctp_pushsndrcvinfo: the integers given come
+/* lsctp_checksndrcvinfo then lsctp_pushsndrcvinfo (the one row set of
+ * csrc/sndrcvinfo.c both ways): the integers and the policy given come
  * back unchanged. */
 static int roundtrip(lua_State *L)
 {
@@ -172,6 +174,15 @@ static int roundtrip(lua_State *L)
             abort();
         }
         lua_pop(L, 2);
+    }
+    /* the policy, kept in bits of sinfo_flags, comes back unless "none" */
+    lua_getfield(L, 1, "pr_policy");
+    lua_getfield(L, 2, "pr_policy");
+    if (lua_type(L, -2) == LUA_TSTRING
+        && (strcmp(lua_tostring(L, -2), "none") == 0 ? !lua_isnil(L, -1) : !lua_rawequal(L, -1, -2))) {
+        fprintf(stderr, "fuzz: sndrcvinfo field pr_policy: %s in, %s out\n", lua_tostring(L, -2),
+                luaL_typename(L, -1));
+        abort();
     }
     return 0;
 }

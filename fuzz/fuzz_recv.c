@@ -1,4 +1,4 @@
-/* Ancillary data and the receive path: sock:recv() and recv_many (csrc/io.c
+/* Ancillary data and the receive path: sock:recv() and recv_many (csrc/recv.c
  * l_recv, l_recv_many, rx_one, rx_control, rx_deliver) over a fake recvmsg that returns the input's
  * segments: arbitrary msg_flags, source addresses of any length, cmsg
  * chains (well-formed or not, SCTP_SNDRCV or other) within msg_controllen,

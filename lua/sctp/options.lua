@@ -1,6 +1,6 @@
 --- Socket options: a few are policy and live here (`mode`, `buffer`,
 -- `non_block_send`, and `active` from sctp.active); the rest go to the C
--- codec (csrc/options.c), one row per option and field.
+-- codec (csrc/option_table.c, csrc/options.c), one row per option and field.
 -- @module sctp.options
 local core = require "sctp.core"
 core.library_chunk(debug.getinfo(1, "S").source)   -- its frames are the library's
