@@ -46,10 +46,14 @@ local INVOKE_LINE = debug.getinfo(invoke, "S").linedefined
 M.SRC, M.INVOKE_LINE = SRC, INVOKE_LINE
 
 -------------------------------------------------------------------------------
--- Failure names the contract documents: Erlang's posix() atoms (inet:posix()
--- and file:posix(), which docs/API.md says the names are "exactly like"),
--- plus "timeout", "closed" (docs/API.md), "ebusy" and "nxdomain"
--- (docs/reference.luadoc, README.md).
+-- Failure names the contract documents: docs/API.md says the names are
+-- "exactly like the Erlang posix() atoms", plus "timeout" and "closed"
+-- ("ebusy" and "nxdomain": docs/reference.luadoc, README.md). First the
+-- atoms of the inet:posix() and file:posix() types; then the other names
+-- Erlang itself returns for Linux errnos (erl_errno_id() in OTP's
+-- erts/emulator/beam/erl_posix_str.c: gen_sctp answers {error, eshutdown}
+-- for a send after shutdown, for instance). A name outside both (a
+-- made-up one, a bare number, Erlang's own "unknown") is a finding.
 local ALLOWED = {}
 for name in ([[
   eaddrinuse eaddrnotavail eafnosupport ealready econnaborted econnrefused
@@ -63,6 +67,11 @@ for name in ([[
   enostr enosys enotblk enotdir enotsup enxio eopnotsupp eoverflow eperm epipe
   erange erofs espipe esrch estale etxtbsy exdev
   timeout closed nxdomain
+  e2big eadv ebade ebadfd ebadr ebadrqc ebadslt ebfont echild echrng ecomm edom
+  edotdot eidrm eilseq eisnam el2hlt el2nsync el3hlt el3rst elibacc elibbad
+  elibexec elibmax elibscn elnrng enavail enetreset enoano enocsi enodata
+  enoexec enomsg enonet enotempty enotnam enotuniq epfnosupport eremchg eremote
+  eremoteio eshutdown esrmnt etime etoomanyrefs euclean eunatch eusers exfull
 ]]):gmatch("%S+") do ALLOWED[name] = true end
 M.ALLOWED = ALLOWED
 
@@ -477,10 +486,23 @@ function G.recv_many(ctx, rng)
   return c
 end
 
+-- KNOWN BUG A (reported, not fixed here): eof() and abort() of a CLOSED
+-- one-to-one or peeled-off socket, without an assoc (which a one-to-one
+-- socket may omit), raise "sctp: eof: bad argument 'assoc' (assoc table or
+-- assoc_id expected, got nil)" instead of returning nil, "closed": close()
+-- drops the socket's Lua state, so the layer no longer knows the socket was
+-- one-to-one. Repro: local s = sctp.open(0, {type = "stream"}); s:close();
+-- s:eof()  --> raises. Until it is fixed, a closed one gets an assoc id.
+local function assoc_for_end(ctx, slot, rng)
+  local a = pick_assoc(slot, rng)
+  if a == nil and slot.closed and slot.kind ~= "seqpacket" and ctx.avoid_known then a = 0 end
+  return a
+end
+
 function G.eof(ctx, rng)
   local slot = pick_slot(ctx, rng)
   if not slot then return nil end
-  local c = method_call("eof", slot, pick_assoc(slot, rng))
+  local c = method_call("eof", slot, assoc_for_end(ctx, slot, rng))
   if rng.chance(ctx.bad_rate) then c.a[2], c.bad = rng.pick({ "x", true, { assoc_id = "x" } }), "assoc" end
   return c
 end
@@ -490,7 +512,19 @@ function G.abort(ctx, rng)
   if not slot then return nil end
   local reason
   if rng.chance(0.3) then reason = "random abort" end
-  local c = method_call("abort", slot, pick_assoc(slot, rng), reason)
+  local c = method_call("abort", slot, assoc_for_end(ctx, slot, rng), reason)
+  -- KNOWN BUG B (reported, not fixed here): abort() of a one-to-one socket
+  -- closes the descriptor without telling cqueues (close() does: wait.close
+  -- cancels the fd first). A cqueues controller that polled the socket
+  -- keeps the fd in its epoll set; the next socket given the same fd number
+  -- then breaks the controller's loop: "unable to update event disposition:
+  -- No such file or directory (fd:N)". Coroutines waiting on the socket are
+  -- not woken with nil, "closed" either. Until it is fixed, the driver does
+  -- what a user would have to: cqueues.cancel(fd) right before the abort.
+  if ctx.avoid_known and ctx.cqueues and slot.kind == "stream" and not slot.closed then
+    local fd = slot.sock:getfd()
+    c.before = function() if fd >= 0 then ctx.cqueues.cancel(fd) end end
+  end
   if rng.chance(ctx.bad_rate) then
     if rng.chance(0.5) then c.a[2], c.bad = rng.pick({ "x", true }), "assoc"
     else c.a[3], c.bad = rng.pick({ 5, {} }), "reason" end
@@ -776,6 +810,7 @@ local function step(ctx, rng, where)
   ctx.counts[c.op] = (ctx.counts[c.op] or 0) + 1
   -- the call text is taken before the call: the model changes afterwards
   local entry = { step = ctx.step, where = where, c = c, call_text = describe_call(ctx, c) }
+  if c.before then c.before() end
   local ok, r = pcall(invoke, c.f, c.a)
   entry.ok, entry.r = ok, r
   entry.result_text = describe_result(ctx, ok, r)
@@ -850,6 +885,7 @@ function M.run(opts)
     findings = {}, seen = {}, finding_count = 0, counts = {}, fails = 0, raises = 0,
     stop_on_finding = opts.stop_on_finding, fd_every = opts.fd_every or 10,
     cqueues = has_cq and cqueues or nil, loop_timeout = opts.loop_timeout or 120,
+    avoid_known = opts.avoid_known ~= false,
   }
   ctx.spare_port = H.free_port(LOCAL)
   collectgarbage()
