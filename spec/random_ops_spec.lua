@@ -16,6 +16,7 @@
 -- Valid Lua 5.1 / LuaJIT / 5.4 code.
 
 local H = require "helper"
+local sctp = require "sctp"
 local R = require "random_ops"
 
 local SOAK = os.getenv("SCTP_SOAK") == "1"
@@ -102,6 +103,71 @@ describe("random operations", function()
     end)
   end)
 
+  describe("a run", function()
+    -- The whole driver, over real sockets, with one answer of the library
+    -- replaced by a wrong one: the run must report it, with its seed.
+    local function tampered(at, answer)
+      return function(_, c, ok, r)
+        if c.step == at then return answer(c, ok, r) end
+        return ok, r
+      end
+    end
+
+    it("reports an undocumented failure name, with the step and the seed to replay", function()
+      local report = R.run({ seed = 4242, steps = 300, tamper = tampered(120, function(c)
+        if c.bad then return false, "not an argument error" end
+        return true, H.pack(nil, "eweird", "made up")
+      end) })
+      assert.equal(300, report.steps)
+      assert.equal(1, #report.findings)
+      local f = report.findings[1]
+      assert.equal(120, f.step)
+      assert.truthy(f.kind == "undocumented failure name" or f.kind:find("argument error", 1, true), f.kind)
+      local text = R.format(report)
+      assert.truthy(text:find("seed 4242", 1, true), text)
+      assert.truthy(text:find("SCTP_RANDOM_SEED=4242 SCTP_RANDOM_STEPS=300", 1, true), text)
+      assert.truthy(text:find("#120 ", 1, true), text)   -- the step is in the trail
+    end)
+
+    it("reports a raise where every argument was valid", function()
+      local report = R.run({ seed = 777, steps = 200, tamper = function(ctx, c, ok, r)
+        if not c.bad and c.step >= 50 and not ctx.tampered then
+          ctx.tampered = true
+          return false, R.SRC .. ":" .. R.INVOKE_LINE .. ": sctp: " .. (c.fname or c.op) .. ": boom"
+        end
+        return ok, r
+      end })
+      assert.equal(1, #report.findings)
+      assert.equal("raised with valid arguments", report.findings[1].kind)
+    end)
+
+    it("reports a descriptor it does not hold, along the way and at the end", function()
+      local stray
+      local report = R.run({ seed = 99, steps = 200, tamper = tampered(30, function(_, ok, r)
+        stray = stray or assert(sctp.open())
+        return ok, r
+      end) })
+      assert(stray, "the tamper function did not run")
+      stray:close()
+      local kinds = {}
+      for _, f in ipairs(report.findings) do kinds[f.kind] = true end
+      assert.is_true(kinds["descriptor count"])
+      assert.is_true(kinds["descriptors leaked"])
+    end)
+
+    it("reports a step that takes longer than its bound", function()
+      local report = R.run({ seed = 5, steps = 20, slow_step = -1 })
+      assert.equal("step took too long", report.findings[1].kind)
+    end)
+
+    it("finds nothing in a short clean run of the same seeds", function()
+      for _, seed in ipairs({ 4242, 777, 99 }) do
+        local report = R.run({ seed = seed, steps = 300 })
+        assert(#report.findings == 0, R.format(report))
+      end
+    end)
+  end)
+
   it("keeps the contract over random operation sequences", function()
     local seed, replay = R.seed_from_env()
     local steps = steps_from_env()
@@ -117,8 +183,8 @@ describe("random operations", function()
     local counts = {}
     for op, n in pairs(report.counts) do counts[#counts + 1] = op .. " " .. n end
     table.sort(counts)
-    print(string.format("random ops (seed %d): %d steps in %.1fs (%.0f steps/s), %d failures returned, %d raised; %s",
-      seed, report.steps, report.seconds, report.steps / report.seconds, report.fails, report.raises,
+    print(string.format("random ops (seed %d): %d steps in %.1fs (%.0f steps/s, %.1fs CPU), %d failures returned, %d raised; %s",
+      seed, report.steps, report.seconds, report.steps / report.seconds, report.cpu, report.fails, report.raises,
       table.concat(counts, ", ")))
     local text = R.format(report)
     assert(text == nil, text)
