@@ -490,23 +490,15 @@ function G.recv_many(ctx, rng)
   return c
 end
 
--- KNOWN BUG A (reported, not fixed here): eof() and abort() of a CLOSED
--- one-to-one or peeled-off socket, without an assoc (which a one-to-one
--- socket may omit), raise "sctp: eof: bad argument 'assoc' (assoc table or
--- assoc_id expected, got nil)" instead of returning nil, "closed": close()
--- drops the socket's Lua state, so the layer no longer knows the socket was
--- one-to-one. Repro: local s = sctp.open(0, {type = "stream"}); s:close();
--- s:eof()  --> raises. Until it is fixed, a closed one gets an assoc id.
-local function assoc_for_end(ctx, slot, rng)
-  local a = pick_assoc(slot, rng)
-  if a == nil and slot.closed and slot.kind ~= "seqpacket" and ctx.avoid_known then a = 0 end
-  return a
-end
+-- (Found by this driver, fixed since: eof() and abort() of a CLOSED
+-- one-to-one socket without an assoc raised; abort() of a one-to-one socket
+-- closed the descriptor behind cqueues' back. spec/stream_spec.lua and
+-- spec/close_waiters_spec.lua keep them fixed.)
 
 function G.eof(ctx, rng)
   local slot = pick_slot(ctx, rng)
   if not slot then return nil end
-  local c = method_call("eof", slot, assoc_for_end(ctx, slot, rng))
+  local c = method_call("eof", slot, pick_assoc(slot, rng))
   if rng.chance(ctx.bad_rate) then c.a[2], c.bad = rng.pick({ "x", true, { assoc_id = "x" } }), "assoc" end
   return c
 end
@@ -516,19 +508,7 @@ function G.abort(ctx, rng)
   if not slot then return nil end
   local reason
   if rng.chance(0.3) then reason = "random abort" end
-  local c = method_call("abort", slot, assoc_for_end(ctx, slot, rng), reason)
-  -- KNOWN BUG B (reported, not fixed here): abort() of a one-to-one socket
-  -- closes the descriptor without telling cqueues (close() does: wait.close
-  -- cancels the fd first). A cqueues controller that polled the socket
-  -- keeps the fd in its epoll set; the next socket given the same fd number
-  -- then breaks the controller's loop: "unable to update event disposition:
-  -- No such file or directory (fd:N)". Coroutines waiting on the socket are
-  -- not woken with nil, "closed" either. Until it is fixed, the driver does
-  -- what a user would have to: cqueues.cancel(fd) right before the abort.
-  if ctx.avoid_known and ctx.cqueues and slot.kind == "stream" and not slot.closed then
-    local fd = slot.sock:getfd()
-    c.before = function() if fd >= 0 then ctx.cqueues.cancel(fd) end end
-  end
+  local c = method_call("abort", slot, pick_assoc(slot, rng), reason)
   if rng.chance(ctx.bad_rate) then
     if rng.chance(0.5) then c.a[2], c.bad = rng.pick({ "x", true }), "assoc"
     else c.a[3], c.bad = rng.pick({ 5, {} }), "reason" end
@@ -820,7 +800,6 @@ local function step(ctx, rng, where)
   -- the slot's state is noted before the call: the model changes afterwards
   if c.slot then c.was_closed, c.was_listening = c.slot.closed, c.slot.listening end
   local entry = { step = c.step, where = where, c = c, closed = c.was_closed, listening = c.was_listening }
-  if c.before then c.before() end
   local t0 = now()
   local ok, r = pcall(invoke, c.f, c.a)
   local took = now() - t0
@@ -890,8 +869,7 @@ end
 
 --- Runs the driver. `opts`: seed, steps, bad_rate (0..1), stop_on_finding,
 -- fd_every (steps between descriptor checks), deadline (H.now() value after
--- which it stops early: the report says so), avoid_known (default true:
--- steer around the KNOWN BUGs above), slow_step (seconds; a step that takes
+-- which it stops early: the report says so), slow_step (seconds; a step that takes
 -- longer is a finding), tamper (function(ctx, call, ok, result) -> ok,
 -- result: replaces what the library answered, for the driver's own spec).
 -- Returns a report: seed, steps done, findings, counts, seconds.
@@ -906,7 +884,7 @@ function M.run(opts)
     findings = {}, seen = {}, finding_count = 0, counts = {}, fails = 0, raises = 0,
     stop_on_finding = opts.stop_on_finding, fd_every = opts.fd_every or 10,
     cqueues = has_cq and cqueues or nil, loop_timeout = opts.loop_timeout or 120,
-    avoid_known = opts.avoid_known ~= false, tamper = opts.tamper,
+    tamper = opts.tamper,
     slow_step = opts.slow_step or SLOW_STEP,
   }
   ctx.spare_port = H.free_port(LOCAL)

@@ -7,8 +7,6 @@
 --   SCTP_RANDOM_STEPS=N   steps (default 20,000; 1,000,000 with SCTP_SOAK=1)
 --   SCTP_RANDOM_STOP=1    stop at the first finding (default: go on and list
 --                         every kind of finding once, with its first step)
---   SCTP_RANDOM_UNCONSTRAINED=1   do not steer around the known library bugs
---                         (KNOWN BUG in spec/random_ops.lua): to check a fix
 --
 -- The soak run (SCTP_SOAK=1) is bounded by SCTP_SOAK_SECONDS: it fails when
 -- it cannot do its steps in time.
@@ -178,7 +176,6 @@ describe("random operations", function()
     local report = R.run({
       seed = seed, steps = steps, deadline = deadline,
       stop_on_finding = os.getenv("SCTP_RANDOM_STOP") == "1",
-      avoid_known = os.getenv("SCTP_RANDOM_UNCONSTRAINED") ~= "1",
     })
     local counts = {}
     for op, n in pairs(report.counts) do counts[#counts + 1] = op .. " " .. n end

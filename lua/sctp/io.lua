@@ -195,15 +195,17 @@ end
 ---------------------------------------------------------------------------
 -- Ending one association.
 
+-- The kind of socket, from the core: it outlives close(), which drops the
+-- Lua state, so a closed one-to-one socket still answers nil, "closed".
+local raw_info = raw.info
 local function is_stream(sock)
-  local s = peek(sock)
-  return s and s.stream
+  local _, stype = raw_info(sock)
+  return stype == "stream"
 end
 
 -- A peeled-off socket has one association: `assoc` may be omitted.
 local function single_assoc(sock, assoc)
-  local s = peek(sock)
-  if s and s.peeled and assoc == nil then return 0 end
+  if assoc == nil and select(3, raw_info(sock)) then return 0 end
   return assoc
 end
 
@@ -231,8 +233,9 @@ function methods.abort(sock, assoc, reason)
     if isclosed(sock) then return nil, "closed", state.CLOSED end
     local ok, err, detail = raw.setopt(sock, "linger", {true, 0})
     if not ok then return nil, err, detail end
-    state.drop(sock)
-    return raw.close(sock)
+    -- the one close path: event loops forget the descriptor, waiters wake
+    local closed, err2, detail2 = methods.close(sock)
+    return closed, err2, detail2
   end
   assoc = single_assoc(sock, assoc)
   check_assoc("abort", assoc)
