@@ -140,9 +140,17 @@ int lsctp_pushfailf(lua_State *L, const char *name, const char *fmt, ...);
 #define LSCTP_DEFAULT_BUFFER 65536
 
 /* --- Argument helpers: errors name the function and the argument/field ---- */
-/* Raises "chunk:line: sctp: <message>", positioned at the user's call (the
- * first frame outside the library's Lua layer): luaL_error's replacement. */
-int lsctp_error(lua_State *L, const char *fmt, ...);
+/* Raises the one format of argument errors, at the user's call (the first
+ * frame outside the library's Lua layer):
+ *   "chunk:line: sctp: <function>: bad argument '<arg>' (<where: ><problem>)"
+ * `what` is "<function>: <arg>[: <where inside it>]", e.g. "send: sndrcvinfo:
+ * field 'stream'"; the function named is the public one the user called
+ * (found on the stack) when there is one, else the one in `what`. */
+int lsctp_argerror(lua_State *L, const char *what, const char *fmt, ...);
+int lsctp_l_argerror(lua_State *L);
+/* One of `names` at idx (`dflt` when absent; NULL: required): its index. */
+int lsctp_checkname(lua_State *L, int idx, const char *what, const char *const names[],
+                    const char *dflt);
 int lsctp_selferror(lua_State *L, int idx);
 int lsctp_l_library_chunk(lua_State *L);
 int lsctp_l_poll(lua_State *L);

@@ -29,6 +29,14 @@ typedef enum { K_SCALAR, K_RECORD, K_SPECIAL } option_kind;
 enum { RO = 1, WO = 2 };
 
 struct option;
+/* The argument paths of option errors (csrc/args.c has the format):
+ * options are given in setopts' (and open's, connect's) `opts` table and
+ * in getopts' `names`. */
+#define SET_WHAT "setopts: opts"
+#define GET_WHAT "getopts: names"
+#define SET_OPTION(name) SET_WHAT ": option '" name "'"
+#define GET_OPTION(name) GET_WHAT ": option '" name "'"
+
 typedef int (*special_get)(lua_State *L, lsctp_socket *s, const struct option *o);
 typedef int (*special_set)(lua_State *L, lsctp_socket *s, const struct option *o, int idx);
 
@@ -146,7 +154,7 @@ static int check_field(lua_State *L, lsctp_socket *s, char *base, const field *f
     switch (f->type) {
     case F_BOOL:
         if (lua_type(L, idx) != LUA_TBOOLEAN)
-            return lsctp_error(L, "%s: boolean expected, got %s", what, luaL_typename(L, idx));
+            return lsctp_argerror(L, what, "boolean expected, got %s", luaL_typename(L, idx));
         put_raw(base, f, lua_toboolean(L, idx));
         break;
     case F_FLAGS:
@@ -159,7 +167,7 @@ static int check_field(lua_State *L, lsctp_socket *s, char *base, const field *f
             return rc;
         if (al.count != 1) {
             lsctp_addrlist_free(&al);
-            return lsctp_error(L, "%s: one address expected", what);
+            return lsctp_argerror(L, what, "one address expected");
         }
         memcpy(base + f->offset, &al.addrs[0], sizeof al.addrs[0]);
         lsctp_addrlist_free(&al);
@@ -169,7 +177,7 @@ static int check_field(lua_State *L, lsctp_socket *s, char *base, const field *f
     }
     case F_ENUM:
     case F_PADDRINFO:
-        return lsctp_error(L, "%s: read-only field", what);
+        return lsctp_argerror(L, what, "read-only field");
     default:
         put_raw(base, f, lsctp_checkint(L, idx, what, f->min, f->max));
     }
@@ -340,13 +348,13 @@ static int set_linger(lua_State *L, lsctp_socket *s, const option *o, int idx)
 {
     struct linger lg;
     if (lua_type(L, idx) != LUA_TTABLE)
-        return lsctp_error(L, "setopts: linger: {on, seconds} expected, got %s", luaL_typename(L, idx));
+        return lsctp_argerror(L, SET_OPTION("linger"), "{on, seconds} expected, got %s", luaL_typename(L, idx));
     lua_rawgeti(L, idx, 1);
     if (lua_type(L, -1) != LUA_TBOOLEAN)
-        return lsctp_error(L, "setopts: linger: [1] (on) boolean expected, got %s", luaL_typename(L, -1));
+        return lsctp_argerror(L, SET_OPTION("linger"), "[1] (on): boolean expected, got %s", luaL_typename(L, -1));
     lg.l_onoff = lua_toboolean(L, -1);
     lua_rawgeti(L, idx, 2);
-    lg.l_linger = (int)lsctp_checkint(L, -1, "setopts: linger: [2] (seconds)", 0, 65535);
+    lg.l_linger = (int)lsctp_checkint(L, -1, SET_OPTION("linger") ": [2] (seconds)", 0, 65535);
     lua_pop(L, 2);
     if (s->be->setsockopt(s->fd, o->level, o->optname, &lg, sizeof lg) < 0)
         return sockopt_fail(L, o, 1);
@@ -373,7 +381,7 @@ static int set_autoclose(lua_State *L, lsctp_socket *s, const option *o, int idx
     if (lua_type(L, idx) == LUA_TSTRING && strcmp(lua_tostring(L, idx), "infinity") == 0)
         v = 0;
     else
-        v = (int)lsctp_checkint(L, idx, "setopts: sctp_autoclose (seconds or \"infinity\")", 0, 2147483647);
+        v = (int)lsctp_checkint(L, idx, SET_OPTION("sctp_autoclose") " (seconds or \"infinity\")", 0, 2147483647);
     if (s->be->setsockopt(s->fd, o->level, o->optname, &v, sizeof v) < 0)
         return sockopt_fail(L, o, 1);
     return 0;
@@ -395,7 +403,7 @@ static int get_tos(lua_State *L, lsctp_socket *s, const option *o)
 
 static int set_tos(lua_State *L, lsctp_socket *s, const option *o, int idx)
 {
-    int v = (int)lsctp_checkint(L, idx, "setopts: tos", 0, 255);
+    int v = (int)lsctp_checkint(L, idx, SET_OPTION("tos"), 0, 255);
     int rc = s->family == AF_INET6
         ? s->be->setsockopt(s->fd, IPPROTO_IPV6, IPV6_TCLASS, &v, sizeof v)
         : s->be->setsockopt(s->fd, IPPROTO_IP, IP_TOS, &v, sizeof v);
@@ -411,7 +419,7 @@ static int get_default_send(lua_State *L, lsctp_socket *s, const option *o)
     socklen_t len = sizeof info;
     memset(&info, 0, sizeof info);
     if (lua_istable(L, 3))
-        lsctp_checksndrcvinfo(L, 3, &info, "getopts: sctp_default_send_param");
+        lsctp_checksndrcvinfo(L, 3, &info, GET_OPTION("sctp_default_send_param"));
     if (s->be->getsockopt(s->fd, o->level, o->optname, &info, &len) < 0)
         return sockopt_fail(L, o, 0);
     lsctp_pushsndrcvinfo(L, &info);
@@ -425,13 +433,13 @@ static int set_default_send(lua_State *L, lsctp_socket *s, const option *o, int 
     lua_Integer id = 0;
     memset(&info, 0, sizeof info);
     if (lua_type(L, idx) != LUA_TTABLE)
-        return lsctp_error(L, "setopts: sctp_default_send_param: sndrcvinfo table expected, got %s",
-                          luaL_typename(L, idx));
-    lsctp_intfield(L, idx, "assoc_id", "setopts: sctp_default_send_param", S32, &id);
+        return lsctp_argerror(L, SET_OPTION("sctp_default_send_param"), "sndrcvinfo table expected, got %s",
+                              luaL_typename(L, idx));
+    lsctp_intfield(L, idx, "assoc_id", SET_OPTION("sctp_default_send_param"), S32, &id);
     info.sinfo_assoc_id = (sctp_assoc_t)id;
     if (s->be->getsockopt(s->fd, o->level, o->optname, &info, &len) < 0)
         return sockopt_fail(L, o, 0);
-    lsctp_checksndrcvinfo(L, idx, &info, "setopts: sctp_default_send_param");
+    lsctp_checksndrcvinfo(L, idx, &info, SET_OPTION("sctp_default_send_param"));
     memset(s->send_cache, 0, sizeof s->send_cache);   /* see lsctp_send_defaults */
     if (s->be->setsockopt(s->fd, o->level, o->optname, &info, sizeof info) < 0)
         return sockopt_fail(L, o, 1);
@@ -501,8 +509,8 @@ static int set_events(lua_State *L, lsctp_socket *s, const option *o, int idx)
 {
     const event_option *e;
     if (lua_type(L, idx) != LUA_TTABLE)
-        return lsctp_error(L, "setopts: sctp_events: table of event = boolean expected, got %s",
-                          luaL_typename(L, idx));
+        return lsctp_argerror(L, SET_OPTION("sctp_events"), "table of event = boolean expected, got %s",
+                              luaL_typename(L, idx));
     /* reject unknown names before changing anything */
     lua_pushnil(L);
     while (lua_next(L, idx)) {
@@ -510,10 +518,10 @@ static int set_events(lua_State *L, lsctp_socket *s, const option *o, int idx)
         for (e = event_options; e->name && strcmp(e->name, k) != 0; e++)
             ;
         if (!e->name)
-            return lsctp_error(L, "setopts: sctp_events: unknown event '%s'", k);
+            return lsctp_argerror(L, SET_OPTION("sctp_events"), "unknown event '%s'", k);
         if (lua_type(L, -1) != LUA_TBOOLEAN)
-            return lsctp_error(L, "setopts: sctp_events: field '%s': boolean expected, got %s",
-                              k, luaL_typename(L, -1));
+            return lsctp_argerror(L, SET_OPTION("sctp_events"), "field '%s': boolean expected, got %s",
+                                  k, luaL_typename(L, -1));
         lua_pop(L, 1);
     }
     for (e = event_options; e->name; e++) {
@@ -608,12 +616,14 @@ static const option options[] = {
 
 static const option *find_option(lua_State *L, int idx, const char *fn)
 {
-    const char *name = luaL_checkstring(L, idx);
+    const char *name = lua_tostring(L, idx);
     const option *o;
+    if (lua_type(L, idx) != LUA_TSTRING)
+        lsctp_argerror(L, fn, "option name expected, got %s", luaL_typename(L, idx));
     for (o = options; o->name; o++)
         if (strcmp(o->name, name) == 0)
             return o;
-    lsctp_error(L, "%s: unknown option '%s'", fn, name);
+    lsctp_argerror(L, fn, "unknown option '%s'", name);
     return NULL;
 }
 
@@ -639,7 +649,7 @@ static int fill_keys(lua_State *L, lsctp_socket *s, const option *o, char *buf,
         lua_getfield(L, idx, f->name);
         if (!lua_isnil(L, -1)) {
             int rc;
-            snprintf(what, sizeof what, "%s: %s: field '%s'", fn, o->name, f->name);
+            snprintf(what, sizeof what, "%s: option '%s': field '%s'", fn, o->name, f->name);
             rc = check_field(L, s, buf, f, lua_gettop(L), what);
             if (rc)
                 return rc;
@@ -655,14 +665,14 @@ static void check_record_arg(lua_State *L, const option *o, int idx, const char 
 {
     const field *f;
     if (lua_type(L, idx) != LUA_TTABLE)
-        lsctp_error(L, "%s: %s: table expected, got %s", fn, o->name, luaL_typename(L, idx));
+        lsctp_argerror(L, fn, "option '%s': table expected, got %s", o->name, luaL_typename(L, idx));
     lua_pushnil(L);
     while (lua_next(L, idx)) {
         const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
         for (f = o->fields; f->name && strcmp(f->name, k) != 0; f++)
             ;
         if (!f->name)
-            lsctp_error(L, "%s: %s: unknown field '%s'", fn, o->name, k);
+            lsctp_argerror(L, fn, "option '%s': unknown field '%s'", o->name, k);
         lua_pop(L, 1);
     }
 }
@@ -676,17 +686,17 @@ static int l_getopt(lua_State *L)
     lsctp_socket *s = lsctp_opensocket(L, 1);
     if (!s)
         return 3;
-    o = find_option(L, 2, "getopts");
+    o = find_option(L, 2, GET_WHAT);
     if (o->kind == K_SPECIAL)
         return o->get(L, s, o);
     if (o->access & WO)
-        return lsctp_error(L, "getopts: %s is write-only", o->name);
+        return lsctp_argerror(L, GET_WHAT, "option '%s' is write-only", o->name);
     memset(&buf, 0, sizeof buf);
     if (!lua_isnoneornil(L, 3)) {
         if (o->kind != K_RECORD)
-            return lsctp_error(L, "getopts: %s takes no argument", o->name);
-        check_record_arg(L, o, 3, "getopts");
-        if (fill_keys(L, s, o, buf.bytes, 3, "getopts", 1))
+            return lsctp_argerror(L, GET_WHAT, "option '%s' takes no argument", o->name);
+        check_record_arg(L, o, 3, GET_WHAT);
+        if (fill_keys(L, s, o, buf.bytes, 3, GET_WHAT, 1))
             return 3;
     }
     len = o->size;
@@ -708,10 +718,11 @@ static int l_setopt(lua_State *L)
     lsctp_socket *s = lsctp_opensocket(L, 1);
     if (!s)
         return 3;
-    o = find_option(L, 2, "setopts");
-    luaL_checkany(L, 3);
+    o = find_option(L, 2, SET_WHAT);
+    if (lua_isnone(L, 3))
+        return lsctp_argerror(L, SET_WHAT, "option '%s': value expected", o->name);
     if (o->access & RO)
-        return lsctp_error(L, "setopts: %s is read-only", o->name);
+        return lsctp_argerror(L, SET_WHAT, "option '%s' is read-only", o->name);
     if (o->kind == K_SPECIAL) {
         int rc = o->set(L, s, o, 3);
         if (rc)
@@ -720,24 +731,24 @@ static int l_setopt(lua_State *L)
         memset(&buf, 0, sizeof buf);
         if (o->kind == K_SCALAR) {
             if (check_field(L, s, buf.bytes, o->fields, 3,
-                            lua_pushfstring(L, "setopts: %s", o->name)))
+                            lua_pushfstring(L, SET_WHAT ": option '%s'", o->name)))
                 return 3;
         } else {
             option_buffer scratch;
-            check_record_arg(L, o, 3, "setopts");
+            check_record_arg(L, o, 3, SET_WHAT);
             /* every field checked (and addresses resolved) before any change */
             memset(&scratch, 0, sizeof scratch);
-            if (fill_keys(L, s, o, scratch.bytes, 3, "setopts", 0))
+            if (fill_keys(L, s, o, scratch.bytes, 3, SET_WHAT, 0))
                 return 3;
             /* merge: read the current values (for the given keys) first */
             if (!(o->access & WO)) {
-                if (fill_keys(L, s, o, buf.bytes, 3, "setopts", 1))
+                if (fill_keys(L, s, o, buf.bytes, 3, SET_WHAT, 1))
                     return 3;
                 len = o->size;
                 if (s->be->getsockopt(s->fd, o->level, o->optname, buf.bytes, &len) < 0)
                     return sockopt_fail(L, o, 0);
             }
-            if (fill_keys(L, s, o, buf.bytes, 3, "setopts", 0))
+            if (fill_keys(L, s, o, buf.bytes, 3, SET_WHAT, 0))
                 return 3;
         }
         if (s->be->setsockopt(s->fd, o->level, o->optname, buf.bytes, o->size) < 0)

@@ -25,8 +25,7 @@ require "sctp.active"
 
 local type = type
 local raw = state.raw
-local argerror, check_port, check_addrs, as_errors_of =
-      check.argerror, check.port, check.addrs, check.as_errors_of
+local argerror, check_addrs, cleanup_on_error = check.argerror, check.addrs, check.cleanup_on_error
 
 local M = {
   _VERSION = "lua-sctp 0.1.0",
@@ -69,24 +68,19 @@ local default_events = {
 --- Opens a socket: `sctp.open([port] [, opts])` -> `sock` or `nil, err, detail`.
 function M.open(port, opts)
   if type(port) == "table" and opts == nil then port, opts = nil, port end
-  if port ~= nil then check_port("open", port) end
   if opts ~= nil and type(opts) ~= "table" then argerror("open", "opts", "table or nil", opts) end
   opts = opts or {}
   options.check_names("open", opts, options.open_only)
-  local family = opts.family or "inet"
-  if family ~= "inet" and family ~= "inet6" then argerror("open", "family", '"inet" or "inet6"', family) end
-  local stype = opts.type or "seqpacket"
-  if stype ~= "seqpacket" and stype ~= "stream" then argerror("open", "type", '"seqpacket" or "stream"', stype) end
-  if opts.port ~= nil then check_port("open", opts.port) end
   local ip = opts.ip or opts.ifaddr or "any"
-  check_addrs("open", "ip", ip, "one_or_list")
+  check_addrs("open", "ip", ip, "one_or_list")   -- (the core would name it addrs)
 
-  local sock, err, detail = core.socket(family, stype)
+  -- the core checks family, type, the ports and the options
+  local sock, err, detail = core.socket(opts.family, opts.type)
   if not sock then return nil, err, detail end
   state.new(sock)
-  -- a bad option or address raises naming open, and leaves no socket behind
+  -- a bad option or address raises (naming open) and leaves no socket behind
   local ok
-  ok, err, detail = as_errors_of("open", function() raw.close(sock) end, function()
+  ok, err, detail = cleanup_on_error(function() raw.close(sock) end, function()
     local done, e, d = raw.setopt(sock, "sctp_events", default_events)
     if done then done, e, d = options.apply(sock, opts, options.open_only) end
     if done then done, e, d = raw.bindx(sock, ip, opts.port or port or 0, "add") end

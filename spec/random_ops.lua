@@ -631,8 +631,11 @@ local function check(ctx, c, ok, r)
       return "argument error does not name the bad argument",
         "expected " .. H.show(c.bad) .. " in " .. H.show(msg)
     end
-    local named = rest:match("bad argument '([^']*)'")
-    if named and named ~= c.bad then
+    -- "bad argument 'arg' (where: problem)": the bad one is the argument,
+    -- or named inside it ("field 'stream'", "option 'x'", "entry 3: data: ")
+    local named, inside = rest:match("bad argument '([^']*)' %((.*)%)$")
+    if named and named ~= c.bad and not (inside:find("'" .. c.bad .. "'", 1, true)
+        or inside:find("^" .. c.bad .. ": ") or inside:find(": " .. c.bad .. ": ", 1, true)) then
       return "argument error names the wrong argument",
         "bad argument is " .. H.show(c.bad) .. ", message names " .. H.show(named) .. ": " .. H.show(msg)
     end

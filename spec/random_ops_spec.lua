@@ -43,7 +43,9 @@ describe("random operations", function()
     it("accepts a documented failure and an argument error naming its argument", function()
       assert.is_nil(R.check({}, call("recv"), true, H.pack(nil, "timeout", "recv: timed out")))
       assert.is_nil(R.check({}, call("send", "stream"), false,
-        pos .. "sctp: send: sndrcvinfo: field 'stream': 70000 out of range [0, 65535]"))
+        pos .. "sctp: send: bad argument 'sndrcvinfo' (field 'stream': 70000 out of range [0, 65535])"))
+      assert.is_nil(R.check({}, call("send_many", "data"), false,
+        pos .. "sctp: send_many: bad argument 'list' (entry 3: data: string expected, got boolean)"))
       assert.is_nil(R.check({}, call("send", "data"), false,
         pos .. "sctp: send: bad argument 'data' (string or array of strings expected, got nil)"))
     end)

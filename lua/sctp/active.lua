@@ -7,9 +7,9 @@ local state = require "sctp.state"
 local check = require "sctp.check"
 local options = require "sctp.options"
 
-local type, tostring = type, tostring
+local type = type
 local getstate, isclosed = state.get, state.raw.isclosed
-local raise, argerror, is_integer = check.raise, check.argerror, check.is_integer
+local argerror, is_integer = check.argerror, check.is_integer
 local methods = core.methods
 
 -- The `active` option: false, true, "once" or a count N.
@@ -27,7 +27,7 @@ options.lua_options.active = {
         s.active, s.passive_pending = false, true
       end
     else
-      raise("sctp: setopts: active: true, false, \"once\" or an integer -32768..32767 expected, got " .. tostring(v))
+      argerror("setopts", "opts", 'true, false, "once" or an integer -32768..32767', v, "option 'active'")
     end
     return true
   end,
@@ -69,7 +69,7 @@ function methods.dispatch(sock, timeout)
   if isclosed(sock) then return nil, "closed", state.CLOSED end
   local s = getstate(sock)
   if not s.handler then
-    raise("sctp: dispatch: no handler: call sock:controlling_process(handler) first")
+    check.raise_arg("dispatch", "self", "no handler: call sock:controlling_process(handler) first")
   end
   if s.passive_pending then deliver_passive(sock, s) end
   local delivered = 0

@@ -103,7 +103,8 @@ function methods.recv(sock, timeout)
   if s.qhead <= s.qtail and not isclosed(sock) then return dequeue(s) end
   if s.peeled then return peeled_recv(sock, s, timeout) end
   if timeout == 0 then return recv_now(sock) end
-  return recv_kernel(sock, timeout and deadline_of(timeout))
+  local a, b, c, d = recv_kernel(sock, timeout and deadline_of(timeout))
+  return a, b, c, d
 end
 
 local function read_many(sock, max, deadline)
@@ -130,7 +131,8 @@ function methods.recv_many(sock, max, timeout)
     return nil, "timeout", "recv_many: no message waiting"
   end
   local deadline = timeout and deadline_of(timeout)
-  return retry(sock, "r", deadline, "recv_many", read_many, max, deadline)
+  local msgs, err, detail = retry(sock, "r", deadline, "recv_many", read_many, max, deadline)
+  return msgs, err, detail
 end
 
 ---------------------------------------------------------------------------
@@ -149,26 +151,23 @@ local send_wait = M.send_wait
 function methods.send(sock, a, b, c)
   -- the three-argument form is told by its integer stream (data is never
   -- one): no vararg function on this path
+  -- (the core checks the arguments)
+  local ok, err, detail
   if c ~= nil or is_integer(b) then
-    if type(a) ~= "table" and not is_integer(a) then argerror("send", "assoc", "assoc table or assoc_id", a) end
-    if not is_integer(b) then argerror("send", "stream", "integer", b) end
-    if type(c) ~= "string" and type(c) ~= "table" then argerror("send", "data", "string or array of strings", c) end
-    return send_wait(sock, raw_send_assoc, a, b, c)
+    ok, err, detail = send_wait(sock, raw_send_assoc, a, b, c)
+  else
+    ok, err, detail = send_wait(sock, raw_send, a, b)
   end
-  if type(a) ~= "table" then argerror("send", "sndrcvinfo", "table", a) end
-  if type(b) ~= "string" and type(b) ~= "table" then argerror("send", "data", "string or array of strings", b) end
-  return send_wait(sock, raw_send, a, b)
+  return ok, err, detail
 end
 
 --- Sends to the peer with these addresses, setting up the association
 -- implicitly when there is none (`sctp_sendx`): the `assoc_id`, or
 -- `nil, err, detail`.
 function methods.sendx(sock, addrs, port, sndrcvinfo, data)
-  check.addrs("sendx", "addrs", addrs, "list")
-  check.port("sendx", port, 1)
-  if type(sndrcvinfo) ~= "table" then argerror("sendx", "sndrcvinfo", "table", sndrcvinfo) end
-  if type(data) ~= "string" and type(data) ~= "table" then argerror("sendx", "data", "string or array of strings", data) end
-  return send_wait(sock, raw.sendx, addrs, port, sndrcvinfo, data)
+  check.addrs("sendx", "addrs", addrs, "list")   -- the core takes one address too
+  local id, err, detail = send_wait(sock, raw.sendx, addrs, port, sndrcvinfo, data)
+  return id, err, detail
 end
 
 -- One sendmmsg from the first entry not yet sent; notes how far it got.
@@ -185,7 +184,6 @@ end
 -- `sent` counts the messages that went out before the failure. An invalid
 -- entry raises (the entries before it have gone out).
 function methods.send_many(sock, list)
-  if type(list) ~= "table" then argerror("send_many", "list", "array of messages", list) end
   local progress = {next = 1}
   local ok, err, detail = retry(sock, "w", nil, "send_many", send_from, list, progress)
   if ok then return true end
@@ -215,11 +213,11 @@ end
 function methods.eof(sock, assoc)
   if is_stream(sock) then
     if assoc ~= nil then check_assoc("eof", assoc) end
-    return raw.shutdown(sock, "w")
+    local ok, err, detail = raw.shutdown(sock, "w")
+    return ok, err, detail
   end
-  assoc = single_assoc(sock, assoc)
-  check_assoc("eof", assoc)
-  return send_wait(sock, raw.eof, assoc)
+  local ok, err, detail = send_wait(sock, raw.eof, single_assoc(sock, assoc))
+  return ok, err, detail
 end
 
 --- Abortive termination of one association (SCTP_ABORT), with an optional
@@ -227,9 +225,10 @@ end
 -- (where Linux refuses SCTP_ABORT) the association is aborted by closing
 -- the socket with linger {true, 0}: the socket is closed afterwards.
 function methods.abort(sock, assoc, reason)
-  if reason ~= nil and type(reason) ~= "string" then argerror("abort", "reason", "string or nil", reason) end
   if is_stream(sock) then
+    -- (what the core would check, had it the assoc and the reason)
     if assoc ~= nil then check_assoc("abort", assoc) end
+    if reason ~= nil and type(reason) ~= "string" then argerror("abort", "reason", "string or nil", reason) end
     if isclosed(sock) then return nil, "closed", state.CLOSED end
     local ok, err, detail = raw.setopt(sock, "linger", {true, 0})
     if not ok then return nil, err, detail end
@@ -237,9 +236,8 @@ function methods.abort(sock, assoc, reason)
     local closed, err2, detail2 = methods.close(sock)
     return closed, err2, detail2
   end
-  assoc = single_assoc(sock, assoc)
-  check_assoc("abort", assoc)
-  return send_wait(sock, raw.abort, assoc, reason)
+  local ok, err, detail = send_wait(sock, raw.abort, single_assoc(sock, assoc), reason)
+  return ok, err, detail
 end
 
 return M

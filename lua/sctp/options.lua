@@ -7,9 +7,9 @@ core.library_chunk(debug.getinfo(1, "S").source)   -- its frames are the library
 local state = require "sctp.state"
 local check = require "sctp.check"
 
-local type, pairs, ipairs, tostring, pcall = type, pairs, ipairs, tostring, pcall
+local type, pairs, ipairs, tostring = type, pairs, ipairs, tostring
 local raw, getstate = state.raw, state.get
-local raise, argerror, is_integer = check.raise, check.argerror, check.is_integer
+local raise_arg, argerror = check.raise_arg, check.argerror
 local isclosed = raw.isclosed
 local methods = core.methods
 
@@ -22,10 +22,7 @@ for _, name in ipairs(core.optnames()) do core_options[name] = true end
 local lua_options = {
   mode = {
     set = function(sock, v)
-      if v ~= "binary" and v ~= "list" then
-        raise("sctp: setopts: mode: \"binary\" or \"list\" expected, got " .. tostring(v))
-      end
-      raw.setmode(sock, v)
+      raw.setmode(sock, v)   -- checks v
       getstate(sock).mode = v
       return true
     end,
@@ -33,10 +30,7 @@ local lua_options = {
   },
   buffer = {
     set = function(sock, v)
-      if not is_integer(v) or v < 256 or v > 2^30 then
-        raise("sctp: setopts: buffer: integer 256..2^30 expected, got " .. tostring(v))
-      end
-      raw.setbuffer(sock, v)
+      raw.setbuffer(sock, v)   -- checks v
       getstate(sock).buffer = v
       return true
     end,
@@ -45,7 +39,7 @@ local lua_options = {
   non_block_send = {
     set = function(sock, v)
       if type(v) ~= "boolean" then
-        raise("sctp: setopts: non_block_send: boolean expected, got " .. type(v))
+        argerror("setopts", "opts", "boolean", v, "option 'non_block_send'")
       end
       getstate(sock).non_block_send = v
       return true
@@ -62,23 +56,15 @@ M.open_only = {ip = true, ifaddr = true, port = true, family = true, type = true
 function M.check_names(fn, opts, extra)
   for name in pairs(opts) do
     if not (lua_options[name] or core_options[name] or (extra and extra[name])) then
-      raise(("sctp: %s: unknown option '%s'"):format(fn, tostring(name)))
+      raise_arg(fn, "opts", ("unknown option '%s'"):format(tostring(name)))
     end
   end
-end
-
--- Calls a C option function; its argument errors are re-raised at the
--- user's line with the library prefix.
-local function call_codec(fn, sock, name, value)
-  local okcall, ok, err, detail = pcall(fn, sock, name, value)
-  if not okcall then raise("sctp: " .. tostring(ok):gsub("^[^:]*:%d+: ", ""):gsub("^sctp: ", "")) end
-  return ok, err, detail
 end
 
 local function set_one(sock, name, value)
   local lua_opt = lua_options[name]
   if lua_opt then return lua_opt.set(sock, value) end
-  local ok, err, detail = call_codec(raw.setopt, sock, name, value)
+  local ok, err, detail = raw.setopt(sock, name, value)
   if ok and name == "sctp_events" and value.association_event ~= nil then
     getstate(sock).assoc_events = value.association_event
   end
@@ -118,15 +104,17 @@ function methods.setopts(sock, opts)
   if type(opts) ~= "table" then argerror("setopts", "opts", "table", opts) end
   if isclosed(sock) then return nil, "closed", state.CLOSED end
   M.check_names("setopts", opts)
-  return M.apply(sock, opts)
+  local ok, err, detail = M.apply(sock, opts)
+  return ok, err, detail
 end
 
 local function get_one(sock, name, arg)
   if not (lua_options[name] or core_options[name]) then
-    raise(("sctp: getopts: unknown option '%s'"):format(tostring(name)))
+    raise_arg("getopts", "names", ("unknown option '%s'"):format(tostring(name)))
   end
   if lua_options[name] then return lua_options[name].get(sock) end
-  return call_codec(raw.getopt, sock, name, arg)
+  local v, err, detail = raw.getopt(sock, name, arg)
+  return v, err, detail
 end
 
 --- Reads options: a table name -> value, or `nil, err, detail`. Options
