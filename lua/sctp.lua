@@ -1,4 +1,4 @@
---- SCTP sockets for Lua, shaped like Erlang/OTP's gen_sctp.
+-- SCTP sockets for Lua, shaped like Erlang/OTP's gen_sctp.
 --
 -- The C core (`sctp.core`) makes the system calls and converts data; it never
 -- blocks. This layer adds gen_sctp semantics: waiting with timeouts, connect
@@ -11,7 +11,6 @@
 -- sctp.active, sctp.wait; this file has open, close and the module functions.
 --
 -- The contract is docs/API.md (from shared/API.md); see README.md.
--- @module sctp
 local core = require "sctp.core"
 core.library_chunk(debug.getinfo(1, "S").source)   -- its frames are the library's
 -- sctp.state first: it keeps the raw C methods before the others replace them
@@ -36,7 +35,7 @@ local M = {
 
 local methods = core.methods
 
---- Closes the socket and all its associations: `true`; twice is fine.
+-- Closes the socket and all its associations: `true`; twice is fine.
 -- Coroutines waiting on the socket wake up with `nil, "closed"`.
 function methods.close(sock)
   local s = state.peek(sock)
@@ -65,7 +64,7 @@ local default_events = {
   partial_delivery_event = true, adaptation_layer_event = false,
 }
 
---- Opens a socket: `sctp.open([port] [, opts])` -> `sock` or `nil, err, detail`.
+-- Opens a socket: `sctp.open([port] [, opts])` -> `sock` or `nil, err, detail`.
 function M.open(port, opts)
   if type(port) == "table" and opts == nil then port, opts = nil, port end
   if opts ~= nil and type(opts) ~= "table" then argerror("open", "opts", "table or nil", opts) end
@@ -116,7 +115,7 @@ local cause_strings = {
   [0x105] = "Unsupported HMAC Identifier",
 }
 
---- Like gen_sctp:error_string/1: 0 -> "ok", a known SCTP error cause code
+-- Like gen_sctp:error_string/1: 0 -> "ok", a known SCTP error cause code
 -- -> its description, anything else -> nil.
 function M.error_string(n)
   if not check.is_integer(n) then argerror("error_string", "n", "integer", n) end
@@ -124,12 +123,12 @@ function M.error_string(n)
   return cause_strings[n]
 end
 
---- True when a received `data` value is an event table.
+-- True when a received `data` value is an event table.
 function M.is_event(v)
   return type(v) == "table" and type(v.event) == "string"
 end
 
---- Replaces how every socket waits (see sctp.wait); nil restores poll().
+-- Replaces how every socket waits (see sctp.wait); nil restores poll().
 function M.setwaiter(fn)
   if fn ~= nil and type(fn) ~= "function" then argerror("setwaiter", "fn", "function or nil", fn) end
   wait.setdefault(fn)

@@ -1,6 +1,5 @@
---- Active mode (gen_sctp's `{active, true | once | N}`): messages go to the
+-- Active mode (gen_sctp's `{active, true | once | N}`): messages go to the
 -- controlling_process handler through dispatch().
--- @module sctp.active
 local core = require "sctp.core"
 core.library_chunk(debug.getinfo(1, "S").source)   -- its frames are the library's
 local state = require "sctp.state"
@@ -34,7 +33,7 @@ options.lua_options.active = {
   get = function(sock) return getstate(sock).active end,
 }
 
---- Sets the function that receives messages in active mode:
+-- Sets the function that receives messages in active mode:
 -- `handler(sock, ip, port, ancdata, data)`. Returns `true`.
 function methods.controlling_process(sock, handler)
   if type(handler) ~= "function" then argerror("controlling_process", "handler", "function", handler) end
@@ -58,7 +57,7 @@ local function spend(s)
   end
 end
 
---- Active mode pump: waits up to `timeout` ms for messages and calls the
+-- Active mode pump: waits up to `timeout` ms for messages and calls the
 -- handler for each message already waiting; returns the number of messages
 -- delivered (0 when the time passes with nothing, or when the socket is
 -- passive), or `nil, err, detail`. When an `"once"`/N budget is used up the

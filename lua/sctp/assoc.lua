@@ -1,6 +1,5 @@
---- Associations: connect, connect_init, connectx_init, listen, accept,
+-- Associations: connect, connect_init, connectx_init, listen, accept,
 -- peeloff, bindx, socknames, peernames.
--- @module sctp.assoc
 local core = require "sctp.core"
 core.library_chunk(debug.getinfo(1, "S").source)   -- its frames are the library's
 local state = require "sctp.state"
@@ -67,7 +66,7 @@ local function abandon(sock, s, id)
   end
 end
 
---- Connects and waits for the association: the `assoc_change` event with
+-- Connects and waits for the association: the `assoc_change` event with
 -- state `comm_up`, or `nil, err, detail` ("econnrefused" when the peer
 -- refuses, "timeout"). Messages of other associations that arrive meanwhile
 -- are kept for later `recv`s, in order.
@@ -102,7 +101,7 @@ function methods.connect(sock, addr, port, opts, timeout)
   end
 end
 
---- Starts an association without waiting: `true`; its `comm_up` (or
+-- Starts an association without waiting: `true`; its `comm_up` (or
 -- `cant_assoc`) arrives as an event from `recv`.
 function methods.connect_init(sock, addr, port, opts, timeout)
   local id, err, detail = start_assoc("connect_init", sock, addr, port, opts, timeout)
@@ -110,14 +109,14 @@ function methods.connect_init(sock, addr, port, opts, timeout)
   return true
 end
 
---- Like connect_init to a multi-homed peer given as an array of
+-- Like connect_init to a multi-homed peer given as an array of
 -- addresses; returns the new assoc_id.
 function methods.connectx_init(sock, addrs, port, opts, timeout)
   local id, err, detail = start_assoc("connectx_init", sock, addrs, port, opts, timeout)
   return id, err, detail
 end
 
---- `listen(true|false)` on a one-to-many socket, `listen(backlog)` on a
+-- `listen(true|false)` on a one-to-many socket, `listen(backlog)` on a
 -- one-to-one socket: `true`.
 function methods.listen(sock, flag)
   local backlog
@@ -129,7 +128,7 @@ function methods.listen(sock, flag)
   return ok, err, detail
 end
 
---- Accepts an association on a listening one-to-one socket: a new
+-- Accepts an association on a listening one-to-one socket: a new
 -- connected socket, or `nil, err, detail` ("timeout").
 function methods.accept(sock, timeout)
   check.timeout("accept", timeout)
@@ -139,7 +138,7 @@ function methods.accept(sock, timeout)
   return conn
 end
 
---- Branches one association off into a new one-to-one socket, which
+-- Branches one association off into a new one-to-one socket, which
 -- inherits the options: the new socket or `nil, err, detail`.
 function methods.peeloff(sock, assoc)
   local conn, err, detail = raw.peeloff(sock, assoc)
@@ -148,7 +147,7 @@ function methods.peeloff(sock, assoc)
   return conn
 end
 
---- Adds or removes local addresses (`sctp_bindx`): `true`.
+-- Adds or removes local addresses (`sctp_bindx`): `true`.
 function methods.bindx(sock, addrs, op)
   check.addrs("bindx", "addrs", addrs, "list")   -- the core takes one address too
   if raw.isclosed(sock) then return nil, "closed", state.CLOSED end

@@ -11,7 +11,6 @@
 -- function the user called: so those make no tail call into the core (a
 -- tail call replaces their frame; `local ok, err, detail = f() return ok,
 -- err, detail` keeps it).
--- @module sctp.check
 local core = require "sctp.core"
 core.library_chunk(debug.getinfo(1, "S").source)   -- its frames are the library's
 
@@ -22,19 +21,19 @@ local M = {}
 
 local core_argerror = core.argerror
 
---- Raises "sctp: fn: bad argument 'arg' (problem)"; `path` says where
+-- Raises "sctp: fn: bad argument 'arg' (problem)"; `path` says where
 -- inside the argument ("field 'x'"), or is nil.
 function M.raise_arg(fn, arg, problem, path)
   core_argerror(fn .. ": " .. arg .. (path and ": " .. path or ""), problem)
 end
 
---- Raises "sctp: fn: bad argument 'arg' (<path: >expected expected, got type)".
+-- Raises "sctp: fn: bad argument 'arg' (<path: >expected expected, got type)".
 function M.argerror(fn, arg, expected, value, path)
   core_argerror(fn .. ": " .. arg .. (path and ": " .. path or ""), expected .. " expected, got " .. type(value))
 end
 local argerror = M.argerror
 
---- Runs f(...); when it raises, runs `cleanup` and raises the same error.
+-- Runs f(...); when it raises, runs `cleanup` and raises the same error.
 function M.cleanup_on_error(cleanup, f, ...)
   local r = {pcall(f, ...)}
   if not r[1] then
@@ -78,7 +77,7 @@ end
 local expected_addrs = {one = "address", list = "array of addresses",
                         one_or_list = "address or array of addresses"}
 
---- Address arguments, by shape: "one" (connect's addr), "list" (an array
+-- Address arguments, by shape: "one" (connect's addr), "list" (an array
 -- of addresses: bindx, connectx_init, sendx) or "one_or_list" (open's ip).
 -- A list is always an array, even of one address.
 function M.addrs(fn, name, addrs, shape)

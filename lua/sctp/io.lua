@@ -1,7 +1,6 @@
---- Receiving and sending: recv, recv_many, send, sendx, send_many, eof,
+-- Receiving and sending: recv, recv_many, send, sendx, send_many, eof,
 -- abort. The C core reads and writes without blocking; here a call that
 -- would block waits (sctp.wait) and tries again.
--- @module sctp.io
 local core = require "sctp.core"
 core.library_chunk(debug.getinfo(1, "S").source)   -- its frames are the library's
 local state = require "sctp.state"
@@ -22,7 +21,7 @@ local M = {}
 ---------------------------------------------------------------------------
 -- Receiving.
 
---- Keeps a message read by connect() while it waited for its own comm_up.
+-- Keeps a message read by connect() while it waited for its own comm_up.
 function M.enqueue(s, a, b, c, d)
   s.qtail = s.qtail + 1
   s.queue[s.qtail] = {a, b, c, d}
@@ -36,7 +35,7 @@ local function dequeue(s)
   return m[1], m[2], m[3], m[4]
 end
 
---- Calls attempt(sock, a, b, c, d) until it answers anything but
+-- Calls attempt(sock, a, b, c, d) until it answers anything but
 -- `nil, "eagain"`, waiting for `events` ("r" or "w") between tries, up to
 -- `deadline`: the one try / wait / try again loop. A send ("w") on a
 -- socket with `non_block_send` answers "eagain" instead of waiting.
@@ -58,7 +57,7 @@ local function read_one(sock, deadline)
   return raw_recv(sock, kernel_wait_ms(sock, deadline))
 end
 
---- Waits for and reads the next message from the kernel (not the queue).
+-- Waits for and reads the next message from the kernel (not the queue).
 function M.recv_kernel(sock, deadline)
   return retry(sock, "r", deadline, "recv", read_one, deadline)
 end
@@ -95,7 +94,7 @@ local function peeled_recv(sock, s, timeout)
   return a, b, c, d
 end
 
---- Receives one whole message or event:
+-- Receives one whole message or event:
 -- `from_ip, from_port, ancdata, data` or `nil, err, detail`.
 function methods.recv(sock, timeout)
   check_timeout("recv", timeout)
@@ -111,7 +110,7 @@ local function read_many(sock, max, deadline)
   return raw.recv_many(sock, max, kernel_wait_ms(sock, deadline))
 end
 
---- Receives up to `max` messages in one call: waits (up to `timeout`) for
+-- Receives up to `max` messages in one call: waits (up to `timeout`) for
 -- the first, then takes those already waiting. Returns an array of
 -- `{from_ip, from_port, ancdata, data}` (what `recv` returns, packed), or
 -- `nil, err, detail`.
@@ -138,14 +137,14 @@ end
 ---------------------------------------------------------------------------
 -- Sending.
 
---- Calls fn(sock, a, b, c, d) until the send buffer takes it: waits while
+-- Calls fn(sock, a, b, c, d) until the send buffer takes it: waits while
 -- it answers "eagain", unless the socket has `non_block_send`.
 function M.send_wait(sock, fn, a, b, c, d)
   return retry(sock, "w", nil, "send", fn, a, b, c, d)
 end
 local send_wait = M.send_wait
 
---- `send(sndrcvinfo, data)` or `send(assoc, stream, data)`: `true` or
+-- `send(sndrcvinfo, data)` or `send(assoc, stream, data)`: `true` or
 -- `nil, err, detail`. Waits while the send buffer is full unless the
 -- socket has `non_block_send`.
 function methods.send(sock, a, b, c)
@@ -161,7 +160,7 @@ function methods.send(sock, a, b, c)
   return ok, err, detail
 end
 
---- Sends to the peer with these addresses, setting up the association
+-- Sends to the peer with these addresses, setting up the association
 -- implicitly when there is none (`sctp_sendx`): the `assoc_id`, or
 -- `nil, err, detail`.
 function methods.sendx(sock, addrs, port, sndrcvinfo, data)
@@ -177,7 +176,7 @@ local function send_from(sock, list, progress)
   return n, err, detail
 end
 
---- Sends many messages with few system calls (sendmmsg): `list` holds
+-- Sends many messages with few system calls (sendmmsg): `list` holds
 -- entries `{sndrcvinfo, data}` or `{assoc, stream, data}`, as the two forms
 -- of `send` (data a string). Waits while the buffer is full unless
 -- `non_block_send`. Returns `true`, or `nil, err, detail, sent` where
@@ -207,7 +206,7 @@ local function single_assoc(sock, assoc)
   return assoc
 end
 
---- Graceful shutdown of one association (SCTP_EOF): `true`. On a
+-- Graceful shutdown of one association (SCTP_EOF): `true`. On a
 -- one-to-one socket (where Linux refuses SCTP_EOF) it is shutdown(SHUT_WR),
 -- and `assoc` may be omitted.
 function methods.eof(sock, assoc)
@@ -220,7 +219,7 @@ function methods.eof(sock, assoc)
   return ok, err, detail
 end
 
---- Abortive termination of one association (SCTP_ABORT), with an optional
+-- Abortive termination of one association (SCTP_ABORT), with an optional
 -- reason carried in the ABORT chunk: `true`. On a one-to-one socket
 -- (where Linux refuses SCTP_ABORT) the association is aborted by closing
 -- the socket with linger {true, 0}: the socket is closed afterwards.

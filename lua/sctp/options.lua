@@ -1,7 +1,6 @@
---- Socket options: a few are policy and live here (`mode`, `buffer`,
+-- Socket options: a few are policy and live here (`mode`, `buffer`,
 -- `non_block_send`, and `active` from sctp.active); the rest go to the C
 -- codec (csrc/options.c), one row per option and field.
--- @module sctp.options
 local core = require "sctp.core"
 core.library_chunk(debug.getinfo(1, "S").source)   -- its frames are the library's
 local state = require "sctp.state"
@@ -18,7 +17,7 @@ local M = {}
 local core_options = {}
 for _, name in ipairs(core.optnames()) do core_options[name] = true end
 
---- The options handled in Lua: name -> {set = fn(sock, v), get = fn(sock)}.
+-- The options handled in Lua: name -> {set = fn(sock, v), get = fn(sock)}.
 local lua_options = {
   mode = {
     set = function(sock, v)
@@ -49,10 +48,10 @@ local lua_options = {
 }
 M.lua_options = lua_options
 
---- Options open() takes that are not socket options.
+-- Options open() takes that are not socket options.
 M.open_only = {ip = true, ifaddr = true, port = true, family = true, type = true}
 
---- Raises naming `fn` for a name in `opts` that is no option (nor in `extra`).
+-- Raises naming `fn` for a name in `opts` that is no option (nor in `extra`).
 function M.check_names(fn, opts, extra)
   for name in pairs(opts) do
     if not (lua_options[name] or core_options[name] or (extra and extra[name])) then
@@ -75,7 +74,7 @@ end
 -- priority is applied after everything else.
 local applied_last = {priority = true}
 
---- Applies `opts` (names already checked); `skip` names options not to
+-- Applies `opts` (names already checked); `skip` names options not to
 -- apply (open's own keys). `true` or `nil, err, detail`.
 function M.apply(sock, opts, skip)
   for pass = 1, 2 do
@@ -99,7 +98,7 @@ function M.apply(sock, opts, skip)
   return true
 end
 
---- Sets socket options: `true` or `nil, err, detail`.
+-- Sets socket options: `true` or `nil, err, detail`.
 function methods.setopts(sock, opts)
   if type(opts) ~= "table" then argerror("setopts", "opts", "table", opts) end
   if isclosed(sock) then return nil, "closed", state.CLOSED end
@@ -117,7 +116,7 @@ local function get_one(sock, name, arg)
   return v, err, detail
 end
 
---- Reads options: a table name -> value, or `nil, err, detail`. Options
+-- Reads options: a table name -> value, or `nil, err, detail`. Options
 -- that take an argument are given as hash entries (`sctp_status = {assoc_id = id}`).
 function methods.getopts(sock, names)
   if type(names) ~= "table" then argerror("getopts", "names", "table", names) end
