@@ -212,6 +212,7 @@ void lsctp_notify_open(lua_State *L);
 
 /* --- Method groups, each registered into the methods table at -1 -------- */
 void lsctp_io_open(lua_State *L);
+void lsctp_reconf_open(lua_State *L);
 void lsctp_options_open(lua_State *L);
 void lsctp_options_module(lua_State *L);   /* module-level functions */
 

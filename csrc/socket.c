@@ -337,6 +337,7 @@ LSCTP_API int luaopen_sctp_core(lua_State *L)
     lua_newtable(L);
     luaL_setfuncs(L, socket_methods, 0);
     lsctp_io_open(L);
+    lsctp_reconf_open(L);
     lsctp_options_open(L);
     lua_pushvalue(L, -1);
     lua_setfield(L, -3, "__index");

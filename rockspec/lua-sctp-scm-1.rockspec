@@ -39,7 +39,7 @@ build = {
     ["sctp.core"] = {
       sources = {
         "csrc/addr.c", "csrc/args.c", "csrc/backend_kernel.c", "csrc/errnames.c",
-        "csrc/io.c", "csrc/notify.c", "csrc/options.c", "csrc/socket.c", "csrc/wait.c",
+        "csrc/io.c", "csrc/notify.c", "csrc/options.c", "csrc/reconf.c", "csrc/socket.c", "csrc/wait.c",
       },
       libraries = {"sctp", "pthread"},
       incdirs = {"$(SCTP_INCDIR)"},
