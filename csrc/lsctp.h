@@ -213,6 +213,10 @@ void lsctp_notify_open(lua_State *L);
 /* --- Method groups, each registered into the methods table at -1 -------- */
 void lsctp_io_open(lua_State *L);
 void lsctp_reconf_open(lua_State *L);
+/* Decodes a sock_diag reply (buf, len) into records appended to the array
+ * at index list, which holds n already; returns the new count. */
+int lsctp_pushdiag(lua_State *L, const char *buf, size_t len, int list, int n);
+void lsctp_diag_module(lua_State *L);
 void lsctp_options_open(lua_State *L);
 void lsctp_options_module(lua_State *L);   /* module-level functions */
 

@@ -351,5 +351,6 @@ LSCTP_API int luaopen_sctp_core(lua_State *L)
     lua_setfield(L, -2, "backend");
     lsctp_notify_open(L);
     lsctp_options_module(L);
+    lsctp_diag_module(L);
     return 1;
 }

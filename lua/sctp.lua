@@ -31,6 +31,7 @@ local M = {
   version = "0.1.0",
   backend = core.backend,
   gettime = core.gettime,
+  associations = core.associations,
 }
 
 local methods = core.methods

@@ -38,7 +38,7 @@ build = {
     ["sctp.ngx"] = "lua/sctp/ngx.lua",
     ["sctp.core"] = {
       sources = {
-        "csrc/addr.c", "csrc/args.c", "csrc/backend_kernel.c", "csrc/errnames.c",
+        "csrc/addr.c", "csrc/args.c", "csrc/backend_kernel.c", "csrc/diag.c", "csrc/errnames.c",
         "csrc/io.c", "csrc/notify.c", "csrc/options.c", "csrc/reconf.c", "csrc/socket.c", "csrc/wait.c",
       },
       libraries = {"sctp", "pthread"},

@@ -430,6 +430,8 @@ local CASES = {
   { "setwaiter: fn is a number", function(c) return c.client:setwaiter(5) end, R("setwaiter", "fn") },
   { "sctp.setwaiter: fn is a string", function() return sctp.setwaiter("poll") end, R("setwaiter", "fn") },
   { "sctp.error_string: n is a string", function() return sctp.error_string("x") end, R("error_string", "n") },
+  { "sctp.associations: family is a number", function() return sctp.associations(6) end,
+    R("associations", "family") },
 
   -- a peeled-off socket
   { "peeled-off socket: listen", function(c) return c.peeled:listen(true) end, F("einval"),
