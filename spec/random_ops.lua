@@ -41,6 +41,21 @@ local M = {}
 -- The one place where the driver calls the library: an error raised for an
 -- argument must carry this file and this line.
 local function invoke(f, a) local r = H.pack(f(unpack(a, 1, a.n))); return r end
+
+-- pcall that a call inside may yield across (to cqueues): Lua 5.1 cannot
+-- yield across pcall, so there the call runs in a coroutine of its own
+-- whose yields are passed up and whose resumptions are passed down.
+local protected_call = pcall
+if _VERSION == "Lua 5.1" and not rawget(_G, "jit") then
+  protected_call = function(f, ...)
+    local co = coroutine.create(f)
+    local r = H.pack(coroutine.resume(co, ...))
+    while r[1] and coroutine.status(co) ~= "dead" do
+      r = H.pack(coroutine.resume(co, coroutine.yield(unpack(r, 2, r.n))))
+    end
+    return unpack(r, 1, r.n)
+  end
+end
 local SRC = debug.getinfo(invoke, "S").short_src
 local INVOKE_LINE = debug.getinfo(invoke, "S").linedefined
 M.SRC, M.INVOKE_LINE = SRC, INVOKE_LINE
@@ -804,7 +819,7 @@ local function step(ctx, rng, where)
   if c.slot then c.was_closed, c.was_listening = c.slot.closed, c.slot.listening end
   local entry = { step = c.step, where = where, c = c, closed = c.was_closed, listening = c.was_listening }
   local t0 = now()
-  local ok, r = pcall(invoke, c.f, c.a)
+  local ok, r = protected_call(invoke, c.f, c.a)
   local took = now() - t0
   -- the spec of the driver fabricates wrong outcomes here (opts.tamper)
   if ctx.tamper then ok, r = ctx.tamper(ctx, c, ok, r) end
