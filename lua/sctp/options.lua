@@ -108,9 +108,6 @@ function methods.setopts(sock, opts)
 end
 
 local function get_one(sock, name, arg)
-  if not (lua_options[name] or core_options[name]) then
-    raise_arg("getopts", "names", ("unknown option '%s'"):format(tostring(name)))
-  end
   if lua_options[name] then return lua_options[name].get(sock) end
   local v, err, detail = raw.getopt(sock, name, arg)
   return v, err, detail
@@ -121,11 +118,20 @@ end
 function methods.getopts(sock, names)
   if type(names) ~= "table" then argerror("getopts", "names", "table", names) end
   if isclosed(sock) then return nil, "closed", state.CLOSED end
+  -- every name checked before any is read: a bad one raises whatever the
+  -- order pairs() gives, not after another option has failed
+  for key, value in pairs(names) do
+    local name = key
+    if type(key) == "number" then name = value end
+    if type(name) ~= "string" then argerror("getopts", "names", "option names", name) end
+    if not (lua_options[name] or core_options[name]) then
+      raise_arg("getopts", "names", ("unknown option '%s'"):format(name))
+    end
+  end
   local out = {}
   for key, value in pairs(names) do
     local name, arg = key, value
     if type(key) == "number" then name, arg = value, nil end
-    if type(name) ~= "string" then argerror("getopts", "names", "option names", name) end
     local v, err, detail = get_one(sock, name, arg)
     if v == nil then return nil, err, detail end
     out[name] = v
