@@ -1,16 +1,12 @@
 -- Diameter (RFC 6733) over SCTP against a real peer, freeDiameterd, in both
 -- directions: examples/diameter_peer.lua connects to it, and it connects to
 -- examples/diameter_server.lua. One freeDiameterd and one capture serve
--- both (its first watchdog to the server comes after Tw = 6 s, the
--- shortest it allows, while the client runs); tshark then reads the capture
+-- both (its first watchdog to the server comes after Tw = 6 s, the least
+-- RFC 3539 allows, while the client runs); tshark then reads the capture
 -- and the last test checks that what each Lua side sent is what it meant
 -- to: commands, request flags, Result-Codes, streams and ppid 46.
 --
--- freeDiameterd 1.2.1 wants: a non-loopback address to listen on (on
--- 127.0.0.1 alone fd_servers_start fails with EINVAL), so a dummy interface
--- holds 192.0.2.10; every peer listed as a ConnectPeer (an unknown one gets
--- Result-Code 3010, DIAMETER_UNKNOWN_PEER); No_TLS, No_TCP and SecPort = 0
--- for plain SCTP (no certificate is then needed).
+-- What freeDiameterd's config needs, and why: examples/peers/freeDiameter.conf.
 --
 -- The tests run in order and share the daemon (started in lazy_setup).
 
@@ -24,29 +20,6 @@ local CER, DWR, DPR = 257, 280, 282
 local FIELDS = { "sctp.srcport", "sctp.dstport", "sctp.data_sid", "sctp.data_payload_proto_id",
   "diameter.cmd.code", "diameter.flags.request", "diameter.hopbyhopid",
   "diameter.Origin-Host", "diameter.Result-Code" }
-
-local function write(path, text)
-  local f = assert(io.open(path, "w"))
-  f:write(text)
-  f:close()
-end
-
-local function fd_conf(fd_port, peer_port, server_port)
-  return table.concat({
-    ('Identity = "%s";'):format(FD_HOST),
-    'Realm = "test.example";',
-    ("Port = %d;"):format(fd_port),
-    "SecPort = 0;", "No_IPv6;", "No_TCP;",
-    ('ListenOn = "%s";'):format(ADDR),
-    "SCTP_streams = 5;",
-    "TwTimer = 6;",
-    -- diameter_peer.lua connects to us; nothing listens on its port, so our
-    -- own attempts to reach it are refused (and retried after Tc = 30 s)
-    ('ConnectPeer = "%s" { No_TLS; No_TCP; ConnectTo = "%s"; Port = %d; };'):format(PEER_HOST, ADDR, peer_port),
-    ('ConnectPeer = "%s" { No_TLS; No_TCP; ConnectTo = "%s"; Port = %d; };'):format(SERVER_HOST, ADDR, server_port),
-    "",
-  }, "\n")
-end
 
 -- The Diameter messages of the frames to or from `port`, in order; a frame
 -- may bundle several (one per DATA chunk). Every message has one command
@@ -95,7 +68,7 @@ local function codes(list, request)
 end
 
 describe("Diameter with freeDiameterd", function()
-  local dir, fd, server, capture, frames
+  local fd, server, capture
   local fd_port, server_port
 
   lazy_setup(function()
@@ -105,22 +78,17 @@ describe("Diameter with freeDiameterd", function()
     assert(not why, why)
     N.add_dummy(N.unique("dia"), { ADDR .. "/24" })
     fd_port, server_port = H.free_port(ADDR), H.free_port(ADDR)
-    dir = os.tmpname()
-    os.remove(dir)
-    N.must_sh("mkdir -p " .. N.quote(dir))
-    write(dir .. "/fd.conf", fd_conf(fd_port, H.free_port(ADDR), server_port))
+    local conf = N.config("freeDiameter.conf", N.tmpdir(),
+      { addr = ADDR, port = fd_port, peer_port = H.free_port(ADDR), server_port = server_port })
     capture = N.capture("lo", "sctp", 60)
     server = N.start_peer(nil, 60, "examples/diameter_server.lua",
       { "--timeout", "30000", ADDR, server_port })
     assert(N.wait_listening(server_port, 5000), "diameter_server.lua did not listen:\n" .. server:output())
-    fd = N.start_program(60, { "freeDiameterd", "-c", dir .. "/fd.conf" })
+    fd = N.start_program(60, { "freeDiameterd", "-c", conf })
     assert(N.wait_listening(fd_port, 10000), "freeDiameterd did not listen:\n" .. fd:output())
   end)
 
-  lazy_teardown(function()
-    N.teardown()
-    if dir then N.sh("rm -rf " .. N.quote(dir)) end
-  end)
+  lazy_teardown(N.teardown)
 
   it("diameter_peer.lua: CER/CEA (2001, Origin-Host checked), DWR/DWA, DPR/DPA", function()
     local peer = N.start_peer(nil, 30, "examples/diameter_peer.lua", {
@@ -151,7 +119,7 @@ describe("Diameter with freeDiameterd", function()
 
   it("tshark decodes the commands, flags, Result-Codes, streams and ppids each Lua side meant to send", function()
     assert.is_true(capture:stop() > 0)
-    frames = capture:frames("diameter", FIELDS, {
+    local frames = capture:frames("diameter", FIELDS, {
       "sctp.port==" .. fd_port .. ",diameter", "sctp.port==" .. server_port .. ",diameter" })
 
     -- diameter_peer.lua <-> freeDiameterd

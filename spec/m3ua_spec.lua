@@ -6,47 +6,16 @@
 -- what it meant to: message classes and types, streams, ppid 3, the
 -- routing context.
 --
--- osmo-stp 1.6.0 wants: the ASP pre-configured (`asp NAME REMOTE-PORT
--- LOCAL-PORT m3ua`, with `accept-asp-connections pre-configured` it knows
--- an ASP by its source port, so the example binds --local-port), an AS
--- with the routing key (routing context and point code) and a route for
--- that point code, all on 127.0.0.1.
+-- What osmo-stp's config needs, and why: examples/peers/osmo-stp.cfg.
 
 local H = require "helper"
 local N = require "nethelper"
 
-local RC, PC = 23, "0.0.5"     -- point code 5, written as 3.8.3
+local RC, PC = 23, "0.0.5"     -- as in osmo-stp.cfg; point code 5, written as 3.8.3
 local MGMT, TRANSFER, ASPSM, ASPTM = 0, 1, 3, 4
 local FIELDS = { "sctp.srcport", "sctp.data_sid", "sctp.data_payload_proto_id",
   "m3ua.message_class", "m3ua.message_type", "m3ua.routing_context",
   "m3ua.protocol_data_opc", "m3ua.protocol_data_dpc" }
-
-local function stp_conf(stp_port, asp_port)
-  return table.concat({
-    "log stderr",
-    " logging filter all 1",
-    " logging color 0",
-    " logging timestamp 0",
-    " logging level set-all info",
-    "line vty",
-    " no login",
-    "cs7 instance 0",
-    " point-code 0.0.1",
-    (" asp asp-lua %d %d m3ua"):format(asp_port, stp_port),
-    "  local-ip 127.0.0.1",
-    "  remote-ip 127.0.0.1",
-    " as as-lua m3ua",
-    "  asp asp-lua",
-    ("  routing-key %d %s"):format(RC, PC),
-    "  traffic-mode override",
-    " route-table system",
-    ("  update route %s 7.255.7 linkset as-lua"):format(PC),
-    (" listen m3ua %d"):format(stp_port),
-    "  local-ip 127.0.0.1",
-    "  accept-asp-connections pre-configured",
-    "",
-  }, "\n")
-end
 
 -- The M3UA messages of the frames, in order, each with the side that sent
 -- it (its source port), its stream and ppid (one DATA chunk per message).
@@ -74,26 +43,16 @@ local function messages(frames)
 end
 
 describe("M3UA with osmo-stp", function()
-  local dir
-
-  after_each(function()
-    N.teardown()
-    if dir then N.sh("rm -rf " .. N.quote(dir)) end
-  end)
+  after_each(N.teardown)
 
   it("m3ua_asp.lua: ASPUP, ASPAC with the routing context, BEAT, DATA on stream 1, ASPDN; ppid 3, checked by tshark", function()
     N.need("osmo-stp", "osmo-stp")
     N.need("tshark", "tshark")
     local stp_port, asp_port = H.free_port(), H.free_port()
-    dir = os.tmpname()
-    os.remove(dir)
-    N.must_sh("mkdir -p " .. N.quote(dir))
-    local f = assert(io.open(dir .. "/osmo-stp.cfg", "w"))
-    f:write(stp_conf(stp_port, asp_port))
-    f:close()
+    local conf = N.config("osmo-stp.cfg", N.tmpdir(), { port = stp_port, asp_port = asp_port })
 
     local capture = N.capture("lo", "sctp", 60)
-    local stp = N.start_program(60, { "osmo-stp", "-c", dir .. "/osmo-stp.cfg" })
+    local stp = N.start_program(60, { "osmo-stp", "-c", conf })
     assert(N.wait_listening(stp_port, 10000), "osmo-stp did not listen:\n" .. stp:output())
     local asp = N.start_peer(nil, 30, "examples/m3ua_asp.lua",
       { "--local-port", asp_port, "--rc", RC, "--opc", PC, "127.0.0.1", stp_port })

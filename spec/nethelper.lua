@@ -158,6 +158,7 @@ end
 local Peer = {}
 Peer.__index = Peer
 local files = 0
+local dirs = {}
 
 -- A path for this run's files: TMPDIR/lsctp-<what>-<pid>-<n>.
 local function tmp_base(what)
@@ -200,6 +201,30 @@ function N.start_program(seconds, words)
   local q = {}
   for i = 1, #words do q[i] = N.quote(words[i]) end
   return start(string.format("env -u LD_PRELOAD timeout -k 2 %d %s", seconds, table.concat(q, " ")))
+end
+
+-- Writes examples/peers/<name> (a peer's config) into directory `dir` with
+-- its ${placeholders} filled from `values`; returns the path. An unfilled
+-- placeholder raises.
+function N.config(name, dir, values)
+  local text = assert(read_file("examples/peers/" .. name), "examples/peers/" .. name .. " missing")
+  text = text:gsub("%${([%w_]+)}", function(key)
+    if values[key] == nil then error("no value for ${" .. key .. "} in " .. name, 0) end
+    return tostring(values[key])
+  end)
+  local path = dir .. "/" .. name
+  local f = assert(io.open(path, "w"))
+  f:write(text)
+  f:close()
+  return path
+end
+
+-- A new scratch directory; N.teardown() removes it.
+function N.tmpdir()
+  local dir = tmp_base("dir")
+  N.must_sh("rm -rf " .. N.quote(dir) .. " && mkdir -p " .. N.quote(dir))
+  dirs[#dirs + 1] = dir
+  return dir
 end
 
 -- Raises unless program `prog` is on PATH (`package`: the Debian package
@@ -550,6 +575,10 @@ function N.teardown()
     os.remove(captures[i].file)
     os.remove(captures[i].file .. ".err")
     captures[i] = nil
+  end
+  for i = #dirs, 1, -1 do
+    N.sh("rm -rf " .. N.quote(dirs[i]))
+    dirs[i] = nil
   end
   for i = #links, 1, -1 do
     local link = links[i]
