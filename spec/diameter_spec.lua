@@ -77,9 +77,10 @@ describe("Diameter with freeDiameterd", function()
     local why = N.root_net_unavailable()
     assert(not why, why)
     N.add_dummy(N.unique("dia"), { ADDR .. "/24" })
-    fd_port, server_port = H.free_port(ADDR), H.free_port(ADDR)
+    local ports = H.free_ports(3, ADDR)
+    fd_port, server_port = ports[1], ports[2]
     local conf = N.config("freeDiameter.conf", N.tmpdir(),
-      { addr = ADDR, port = fd_port, peer_port = H.free_port(ADDR), server_port = server_port })
+      { addr = ADDR, port = fd_port, peer_port = ports[3], server_port = server_port })
     capture = N.capture("lo", "sctp", 60)
     server = N.start_peer(nil, 60, "examples/diameter_server.lua",
       { "--timeout", "30000", ADDR, server_port })

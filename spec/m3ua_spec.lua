@@ -48,7 +48,8 @@ describe("M3UA with osmo-stp", function()
   it("m3ua_asp.lua: ASPUP, ASPAC with the routing context, BEAT, DATA on stream 1, ASPDN; ppid 3, checked by tshark", function()
     N.need("osmo-stp", "osmo-stp")
     N.need("tshark", "tshark")
-    local stp_port, asp_port = H.free_port(), H.free_port()
+    local ports = H.free_ports(2)
+    local stp_port, asp_port = ports[1], ports[2]
     local conf = N.config("osmo-stp.cfg", N.tmpdir(), { port = stp_port, asp_port = asp_port })
 
     local capture = N.capture("lo", "sctp", 60)
