@@ -31,34 +31,13 @@ local function die(fmt, ...)
   os.exit(1)
 end
 
-local opt = {
+local opt, positional = require("options")(arg, {
+  origin_host = "string", realm = "string", peer_host = "string",
+  watchdogs = "number", interval = "number", streams = "number", timeout = "number",
+}, {
   origin_host = "lua.test.example", realm = "test.example", watchdogs = 3,
   interval = 1000, streams = 4, timeout = 10000,
-}
-local positional = {}
-do
-  local numeric = { watchdogs = true, interval = true, streams = true, timeout = true }
-  local i = 1
-  while i <= #arg do
-    local a = arg[i]
-    local key = a:match("^%-%-([%w-]+)$")
-    if key then
-      key = key:gsub("-", "_")
-      if opt[key] == nil and key ~= "peer_host" then die("unknown option %s", a) end
-      local v = arg[i + 1]
-      if v == nil then die("%s needs a value", a) end
-      if numeric[key] then
-        v = tonumber(v)
-        if not v or v < 0 or v % 1 ~= 0 then die("%s needs a whole number, got %s", a, arg[i + 1]) end
-      end
-      opt[key] = v
-      i = i + 2
-    else
-      positional[#positional + 1] = a
-      i = i + 1
-    end
-  end
-end
+}, die)
 local host = positional[1] or "127.0.0.1"
 local port = tonumber(positional[2] or D.PORT)
 if not port then die("bad port %s", tostring(positional[2])) end

@@ -25,29 +25,11 @@ local function die(fmt, ...)
   os.exit(1)
 end
 
-local opt = { origin_host = "lua-server.test.example", realm = "test.example", peers = 1, timeout = 120000 }
-local positional = {}
-do
-  local i = 1
-  while i <= #arg do
-    local key = arg[i]:match("^%-%-([%w-]+)$")
-    if key then
-      key = key:gsub("-", "_")
-      if opt[key] == nil then die("unknown option %s", arg[i]) end
-      local v = arg[i + 1]
-      if v == nil then die("%s needs a value", arg[i]) end
-      if type(opt[key]) == "number" then
-        v = tonumber(v)
-        if not v or v < 1 or v % 1 ~= 0 then die("%s needs a positive whole number, got %s", arg[i], arg[i + 1]) end
-      end
-      opt[key] = v
-      i = i + 2
-    else
-      positional[#positional + 1] = arg[i]
-      i = i + 1
-    end
-  end
-end
+local opt, positional = require("options")(arg, {
+  origin_host = "string", realm = "string", peers = "number", timeout = "number",
+}, { origin_host = "lua-server.test.example", realm = "test.example", peers = 1, timeout = 120000 }, die)
+if opt.peers < 1 then die("--peers must be at least 1") end
+if opt.timeout < 1 then die("--timeout must be at least 1") end
 local ip = positional[1] or "any"
 local port = tonumber(positional[2] or D.PORT)
 if not port then die("bad port %s", tostring(positional[2])) end

@@ -19,6 +19,7 @@
 --   --timeout MS     longest wait for any answer (default 10000)
 --
 -- Exit status 0 when every step was answered as RFC 4666 says, 1 otherwise.
+package.path = (arg[0]:match("^(.-)[^/\\]*$") or "") .. "?.lua;" .. package.path
 local sctp = require "sctp"
 
 local function die(fmt, ...)
@@ -161,31 +162,10 @@ end
 -------------------------------------------------------------------------------
 -- Options
 
-local opt = { rc = 23, opc = "0.0.5", timeout = 10000 }
-local positional = {}
-do
-  local numeric = { local_port = true, rc = true, asp_id = true, timeout = true }
-  local known = { local_port = true, rc = true, opc = true, dpc = true, asp_id = true, timeout = true }
-  local i = 1
-  while i <= #arg do
-    local key = arg[i]:match("^%-%-([%w-]+)$")
-    if key then
-      key = key:gsub("-", "_")
-      if not known[key] then die("unknown option %s", arg[i]) end
-      local v = arg[i + 1]
-      if v == nil then die("%s needs a value", arg[i]) end
-      if numeric[key] then
-        v = tonumber(v)
-        if not v or v < 0 or v % 1 ~= 0 then die("%s needs a whole number, got %s", arg[i], arg[i + 1]) end
-      end
-      opt[key] = v
-      i = i + 2
-    else
-      positional[#positional + 1] = arg[i]
-      i = i + 1
-    end
-  end
-end
+local opt, positional = require("options")(arg, {
+  local_port = "number", rc = "number", opc = "string", dpc = "string",
+  asp_id = "number", timeout = "number",
+}, { rc = 23, opc = "0.0.5", timeout = 10000 }, die)
 local host = positional[1] or "127.0.0.1"
 local port = tonumber(positional[2] or 2905)
 if not port then die("bad port %s", tostring(positional[2])) end
