@@ -3,6 +3,7 @@
 #   make install PREFIX=/usr/local     (DESTDIR honoured)
 #   make test                          specs, natively or in a VM with SCTP
 #   make demo                          echo server + client over SCTP
+#   make demo-diameter / demo-m3ua     the examples against freeDiameterd / osmo-stp
 LUA ?= 5.4
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -44,7 +45,7 @@ HDRS := $(wildcard csrc/*.h)
 MODULE := $(BUILD)/sctp/core.so
 LUA_SRCS := lua/sctp.lua $(wildcard lua/sctp/*.lua)
 
-.PHONY: all install uninstall clean test test-all demo docs check-headers bench bench-calls bench-deps fuzz soak
+.PHONY: all install uninstall clean test test-all demo demo-diameter demo-m3ua docs check-headers bench bench-calls bench-deps fuzz soak
 
 all: $(MODULE)
 
@@ -97,6 +98,14 @@ demo:
 	@LUA=$(LUA) tools/install-deps
 	@$(MAKE) --no-print-directory all
 	tools/run-demo --lua $(LUA)
+
+# examples/diameter_peer.lua and diameter_server.lua with freeDiameterd, and
+# examples/m3ua_asp.lua with osmo-stp, each exchange printed, then tshark's
+# decoding of the capture (docs/protocols.md).
+demo-diameter demo-m3ua:
+	@LUA=$(LUA) tools/install-deps
+	@$(MAKE) --no-print-directory all
+	tools/run-demo --lua $(LUA) $(@:demo-%=%)
 
 # The reference (LDoc, build/docs) and a check that it covers every public
 # function, method, option and event.
