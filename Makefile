@@ -45,7 +45,7 @@ HDRS := $(wildcard csrc/*.h)
 MODULE := $(BUILD)/sctp/core.so
 LUA_SRCS := lua/sctp.lua $(wildcard lua/sctp/*.lua)
 
-.PHONY: all install uninstall clean test test-all demo demo-diameter demo-m3ua docs check-headers bench bench-calls bench-deps fuzz soak
+.PHONY: all install uninstall clean test test-all demo demo-diameter demo-m3ua docs check-headers bench bench-calls bench-icount bench-deps fuzz soak
 
 all: $(MODULE)
 
@@ -124,6 +124,13 @@ bench:
 # What one send/recv call costs by itself, C against Lua (bench/calls).
 bench-calls: all
 	bench/calls
+
+# Instructions per message counted by QEMU's TCG, C against Lua (bench/icount).
+bench-icount:
+	@LUA=5.4 tools/install-deps
+	@$(MAKE) --no-print-directory LUA=5.4 all
+	@$(MAKE) --no-print-directory LUA=luajit all
+	bench/icount/run
 
 bench-deps:
 	@[ -x bench/deps ] || { echo "make bench-deps: bench/ is not in this tree yet (issue 7 is open)"; exit 2; }
