@@ -23,13 +23,14 @@ local core_argerror = core.argerror
 
 -- Raises "sctp: fn: bad argument 'arg' (problem)"; `path` says where
 -- inside the argument ("field 'x'"), or is nil.
-function M.raise_arg(fn, arg, problem, path)
+local function raise_arg(fn, arg, problem, path)
   core_argerror(fn .. ": " .. arg .. (path and ": " .. path or ""), problem)
 end
+M.raise_arg = raise_arg
 
 -- Raises "sctp: fn: bad argument 'arg' (<path: >expected expected, got type)".
 function M.argerror(fn, arg, expected, value, path)
-  core_argerror(fn .. ": " .. arg .. (path and ": " .. path or ""), expected .. " expected, got " .. type(value))
+  raise_arg(fn, arg, expected .. " expected, got " .. type(value), path)
 end
 local argerror = M.argerror
 

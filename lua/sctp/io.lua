@@ -12,6 +12,7 @@ local raw, getstate, peek = state.raw, state.get, state.peek
 local argerror, is_integer = check.argerror, check.is_integer
 local check_timeout, check_assoc = check.timeout, check.assoc
 local raw_recv, raw_send, raw_send_assoc, isclosed = raw.recv, raw.send, raw.send_assoc, raw.isclosed
+local raw_info = raw.info
 local kernel_wait_ms, wait_for, deadline_of = wait.kernel_wait_ms, wait.wait, wait.deadline
 local ended_states = state.ended_states
 local methods = core.methods
@@ -194,7 +195,6 @@ end
 
 -- The kind of socket, from the core: it outlives close(), which drops the
 -- Lua state, so a closed one-to-one socket still answers nil, "closed".
-local raw_info = raw.info
 local function is_stream(sock)
   local _, stype = raw_info(sock)
   return stype == "stream"
