@@ -3,6 +3,7 @@
 #   make install PREFIX=/usr/local     (DESTDIR honoured)
 #   make test                          specs, natively or in a VM with SCTP
 #   make demo                          echo server + client over SCTP
+#   make demo-diameter / demo-m3ua     the examples against freeDiameterd / osmo-stp
 LUA ?= 5.4
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -44,7 +45,7 @@ HDRS := $(wildcard csrc/*.h)
 MODULE := $(BUILD)/sctp/core.so
 LUA_SRCS := lua/sctp.lua $(wildcard lua/sctp/*.lua)
 
-.PHONY: all install uninstall clean test test-all demo docs check-headers bench bench-calls bench-deps fuzz soak
+.PHONY: all install uninstall clean test test-all demo demo-diameter demo-m3ua docs check-headers bench bench-calls bench-icount bench-deps fuzz soak
 
 all: $(MODULE)
 
@@ -98,6 +99,14 @@ demo:
 	@$(MAKE) --no-print-directory all
 	tools/run-demo --lua $(LUA)
 
+# examples/diameter_peer.lua and diameter_server.lua with freeDiameterd, and
+# examples/m3ua_asp.lua with osmo-stp, each exchange printed, then tshark's
+# decoding of the capture (docs/protocols.md).
+demo-diameter demo-m3ua:
+	@LUA=$(LUA) tools/install-deps
+	@$(MAKE) --no-print-directory all
+	tools/run-demo --lua $(LUA) $(@:demo-%=%)
+
 # The reference (LDoc, build/docs) and a check that it covers every public
 # function, method, option and event.
 docs: all
@@ -115,6 +124,13 @@ bench:
 # What one send/recv call costs by itself, C against Lua (bench/calls).
 bench-calls: all
 	bench/calls
+
+# Instructions per message counted by QEMU's TCG, C against Lua (bench/icount).
+bench-icount:
+	@LUA=5.4 tools/install-deps
+	@$(MAKE) --no-print-directory LUA=5.4 all
+	@$(MAKE) --no-print-directory LUA=luajit all
+	bench/icount/run
 
 bench-deps:
 	@[ -x bench/deps ] || { echo "make bench-deps: bench/ is not in this tree yet (issue 7 is open)"; exit 2; }

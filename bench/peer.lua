@@ -14,6 +14,10 @@ local port, size, count = tonumber(arg[3]), tonumber(arg[4]), tonumber(arg[5])
 local buf, batch = tonumber(arg[6]), tonumber(arg[7] or 0)
 local peer = batch > 0 and "lua-batch" or "lua"
 local gettime, is_event = sctp.gettime, sctp.is_event
+-- bench/icount: with SCTP_BENCH_MARK set, the client executes the marker
+-- instruction (the plugin prints the instruction counts there) once its
+-- association is up and once the last answer is in.
+local mark = os.getenv("SCTP_BENCH_MARK") and require "icount_mark" or function() end
 
 local function fail(what, err, detail)
   io.stderr:write(("peer.lua %s %s: %s: %s %s\n"):format(role, wl, what, tostring(err), tostring(detail)))
@@ -159,6 +163,7 @@ else
     local rss0, heap0 = rss(), heap()
     local t0 = gettime()
     u0, s0, c0 = cpu()
+    mark()
     for i = 1, count do
       local sock = open(0)
       local assoc, err, detail = sock:connect("127.0.0.1", port)
@@ -168,6 +173,7 @@ else
            i == count and "L" .. payload:sub(2) or payload)
     end
     recv_data(socks[count])
+    mark()
     local t1 = gettime()
     local extra = ("rss=%d heap=%d"):format(rss() - rss0, heap() - heap0)
     result(t1 - t0, extra)
@@ -179,6 +185,7 @@ else
     local info = {assoc_id = assoc.assoc_id, stream = 0}
     local t0 = gettime()
     u0, s0, c0 = cpu()
+    mark()
     if wl == "pingpong" then
       for _ = 1, count do
         send(sock, info, payload)
@@ -204,6 +211,7 @@ else
       for _ = 1, count do send(sock, info, payload) end
       recv_data(sock)
     end
+    mark()
     result(gettime() - t0)
     sock:close()
   end

@@ -88,11 +88,10 @@ static void check_one(lua_State *L, int idx, const char *what)
             (void)lsctp_checkint(L, -1, what, 0, 65535);
         lua_rawgeti(L, idx, 1);
         if (lua_type(L, -1) != LUA_TSTRING)
-            lsctp_error(L, "%s: address string expected in {ip, port}, got %s",
-                       what, luaL_typename(L, -1));
+            lsctp_argerror(L, what, "address string expected in {ip, port}, got %s", luaL_typename(L, -1));
         lua_pop(L, 2);
     } else if (lua_type(L, idx) != LUA_TSTRING) {
-        lsctp_error(L, "%s: address string expected, got %s", what, luaL_typename(L, idx));
+        lsctp_argerror(L, what, "address string expected, got %s", luaL_typename(L, idx));
     }
 }
 
@@ -137,11 +136,10 @@ int lsctp_addrlist_get(lua_State *L, int idx, int port, int family,
     else if (lua_type(L, idx) == LUA_TTABLE)
         array = !is_pair(L, idx);
     else
-        return lsctp_error(L, "%s: address or array of addresses expected, got %s",
-                          what, luaL_typename(L, idx));
+        return lsctp_argerror(L, what, "address or array of addresses expected, got %s", luaL_typename(L, idx));
     n = array ? (int)lua_rawlen(L, idx) : 1;
     if (n < 1 || n > 1024)
-        return lsctp_error(L, "%s: between 1 and 1024 addresses expected, got %d", what, n);
+        return lsctp_argerror(L, what, "between 1 and 1024 addresses expected, got %d", n);
     for (i = 0; i < n; i++) {
         if (array) {
             lua_rawgeti(L, idx, i + 1);

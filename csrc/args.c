@@ -92,44 +92,61 @@ static void push_user_where(lua_State *L)
     lua_pushliteral(L, "");
 }
 
-/* The method's name if the function on top of the stack is one of the
- * socket methods (it is popped), else NULL. `called` (the name the caller
- * used, or NULL) wins when it names that very function (an alias). */
-static const char *method_name(lua_State *L, const char *called)
+/* The key under which the function at index fn is in the table on top,
+ * or NULL (a string key stays alive in that table). `called` wins when it
+ * names that very function (an alias). */
+static const char *key_of(lua_State *L, int fn, const char *called)
 {
     const char *name = NULL;
+    if (!lua_istable(L, -1))
+        return NULL;
+    if (called) {
+        lua_getfield(L, -1, called);
+        if (lua_rawequal(L, -1, fn))
+            name = called;
+        lua_pop(L, 1);
+    }
+    lua_pushnil(L);
+    while (!name && lua_next(L, -2)) {
+        if (lua_rawequal(L, -1, fn) && lua_type(L, -2) == LUA_TSTRING)
+            name = lua_tostring(L, -2);
+        lua_pop(L, name ? 2 : 1);
+    }
+    return name;
+}
+
+/* The public name of the function on top of the stack (popped): a socket
+ * method or a function of the sctp module, known by identity; else NULL. */
+static const char *public_name(lua_State *L, const char *called)
+{
+    const char *name;
     int fn = lua_gettop(L);
     luaL_getmetatable(L, LSCTP_SOCKET_MT);
-    if (lua_istable(L, -1)) {
+    if (lua_istable(L, -1))
         lua_getfield(L, -1, "__index");
-        if (lua_istable(L, -1)) {
-            if (called) {
-                lua_getfield(L, -1, called);
-                if (lua_rawequal(L, -1, fn))
-                    name = called;
-                lua_pop(L, 1);
-            }
+    else
+        lua_pushnil(L);
+    name = key_of(L, fn, called);
+    if (!name) {
+        lua_getfield(L, LUA_REGISTRYINDEX, "_LOADED");
+        if (lua_istable(L, -1))
+            lua_getfield(L, -1, "sctp");
+        else
             lua_pushnil(L);
-            while (!name && lua_next(L, -2)) {
-                if (lua_rawequal(L, -1, fn) && lua_type(L, -2) == LUA_TSTRING)
-                    name = lua_tostring(L, -2);   /* a key of the methods table: stays alive */
-                lua_pop(L, name ? 2 : 1);
-            }
-        }
-        lua_pop(L, 1);
+        name = key_of(L, fn, called);
     }
     lua_settop(L, fn - 1);
     return name;
 }
 
-/* The name the user called the library by: that of the outermost library
- * frame (the C function raising, and the library's Lua frames; other C
- * frames such as pcall, and 5.1's tail call placeholders, are passed over). Known by identity when it is a
- * socket method (a tail call or an alias keeps no name), else as the
- * caller named it, else "?". */
-static const char *user_called_name(lua_State *L)
+/* The function the user called: the outermost library frame (the C
+ * function raising, and the library's Lua frames; other C frames such as
+ * pcall, and 5.1's tail call placeholders, are passed over), known by
+ * identity as a public function. NULL when it is not one (a tail call
+ * replaced its frame): the raiser names the function itself, else the
+ * name the caller used is left in *named. */
+static const char *user_called_name(lua_State *L, const char **named)
 {
-    const char *name = NULL;
     lua_Debug ar, top;
     int level, found = 0;
     for (level = 0; lua_getstack(L, level, &ar); level++) {
@@ -141,22 +158,68 @@ static const char *user_called_name(lua_State *L)
             found = 1;
         }
     }
-    if (!found)
-        return "?";
-    if (lua_getinfo(L, "f", &top))
-        name = method_name(L, top.name);
-    if (!name)
-        name = top.name;
-    return name ? name : "?";
+    if (!found || !lua_getinfo(L, "f", &top))
+        return NULL;
+    *named = top.name;
+    return public_name(L, top.name);
+}
+
+/* Raises the one format of argument errors, at the user's line:
+ *   "sctp: <function>: bad argument '<arg>' (<where: ><problem>)"
+ * The function is the public one the user called, else `fn` (the C
+ * entry's own name), else the name the caller used. */
+static int raise_argerror(lua_State *L, const char *fn, size_t fnlen, const char *path,
+                          const char *problem)
+{
+    const char *named = NULL;
+    const char *called = user_called_name(L, &named);
+    const char *sep = strstr(path, ": ");
+    push_user_where(L);
+    lua_pushliteral(L, "sctp: ");
+    if (called)
+        lua_pushstring(L, called);
+    else if (fn)
+        lua_pushlstring(L, fn, fnlen);
+    else
+        lua_pushstring(L, named ? named : "?");
+    lua_pushliteral(L, ": bad argument '");
+    lua_pushlstring(L, path, sep ? (size_t)(sep - path) : strlen(path));
+    lua_pushliteral(L, "' (");
+    lua_pushstring(L, sep ? sep + 2 : "");
+    lua_pushstring(L, sep ? ": " : "");
+    lua_pushstring(L, problem);
+    lua_pushliteral(L, ")");
+    lua_concat(L, 10);
+    return lua_error(L);
+}
+
+int lsctp_argerror(lua_State *L, const char *what, const char *fmt, ...)
+{
+    va_list ap;
+    const char *sep = strstr(what, ": ");
+    const char *problem;
+    va_start(ap, fmt);
+    problem = lua_pushvfstring(L, fmt, ap);
+    va_end(ap);
+    if (!sep)   /* no function named: the argument alone */
+        return raise_argerror(L, NULL, 0, what, problem);
+    return raise_argerror(L, what, (size_t)(sep - what), sep + 2, problem);
 }
 
 /* Raises "sctp: <method>: bad argument 'self' (sctp.socket expected, got
  * <type>)" at the user's line: a method called on something else. */
 int lsctp_selferror(lua_State *L, int idx)
 {
-    const char *got = luaL_typename(L, idx);
-    return lsctp_error(L, "%s: bad argument 'self' (sctp.socket expected, got %s)",
-                       user_called_name(L), got);
+    return lsctp_argerror(L, "self", "sctp.socket expected, got %s", luaL_typename(L, idx));
+}
+
+/* core.argerror(what, problem): the Lua layer's argument errors, in the
+ * same format and from the same place. */
+int lsctp_l_argerror(lua_State *L)
+{
+    const char *what = luaL_checkstring(L, 1);
+    const char *problem = luaL_checkstring(L, 2);
+    return lsctp_argerror(L, what, "%s", problem);
 }
 
 /* core.where() -> "chunk:line: " of the user's call: the one position
@@ -167,16 +230,31 @@ int lsctp_l_where(lua_State *L)
     return 1;
 }
 
-int lsctp_error(lua_State *L, const char *fmt, ...)
+/* One of `names` at idx (`dflt` when absent; NULL: required): its index.
+ * The error lists them: '"inet" or "inet6" expected, got "x"'. */
+int lsctp_checkname(lua_State *L, int idx, const char *what, const char *const names[],
+                    const char *dflt)
 {
-    va_list ap;
-    push_user_where(L);
-    lua_pushliteral(L, "sctp: ");
-    va_start(ap, fmt);
-    lua_pushvfstring(L, fmt, ap);
-    va_end(ap);
-    lua_concat(L, 3);
-    return lua_error(L);
+    const char *got = dflt && lua_isnoneornil(L, idx) ? dflt : lua_tostring(L, idx);
+    int i;
+    luaL_Buffer b;
+    if (got && (dflt || lua_type(L, idx) == LUA_TSTRING))
+        for (i = 0; names[i]; i++)
+            if (strcmp(names[i], got) == 0)
+                return i;
+    luaL_buffinit(L, &b);
+    for (i = 0; names[i]; i++) {
+        if (i > 0)
+            luaL_addstring(&b, names[i + 1] ? ", " : " or ");
+        lua_pushfstring(L, "\"%s\"", names[i]);
+        luaL_addvalue(&b);
+    }
+    luaL_pushresult(&b);
+    if (lua_type(L, idx) == LUA_TSTRING)
+        return lsctp_argerror(L, what, "%s expected, got \"%s\"", lua_tostring(L, -1),
+                              lua_tostring(L, idx));
+    return lsctp_argerror(L, what, "%s expected, got %s", lua_tostring(L, -1),
+                          luaL_typename(L, idx));
 }
 
 /* Reads an integer in [min, max] at idx; `what` names it in the error. */
@@ -186,15 +264,15 @@ lua_Integer lsctp_checkint(lua_State *L, int idx, const char *what,
     lua_Integer v;
     if (!lua_isinteger(L, idx)) {
         if (lua_type(L, idx) == LUA_TNUMBER)
-            lsctp_error(L, "%s: integer expected, got non-integer number", what);
-        lsctp_error(L, "%s: integer expected, got %s", what, luaL_typename(L, idx));
+            lsctp_argerror(L, what, "integer expected, got non-integer number");
+        lsctp_argerror(L, what, "integer expected, got %s", luaL_typename(L, idx));
     }
     v = lua_tointeger(L, idx);
     if (v < min || v > max) {
         char range[96];
         snprintf(range, sizeof range, "%lld out of range [%lld, %lld]",
                  (long long)v, (long long)min, (long long)max);
-        lsctp_error(L, "%s: %s", what, range);
+        lsctp_argerror(L, what, "%s", range);
     }
     return v;
 }
@@ -240,12 +318,12 @@ sctp_assoc_t lsctp_checkassoc(lua_State *L, int idx, const char *what)
     if (lua_type(L, idx) == LUA_TTABLE) {
         idx = lua_absindex(L, idx);
         if (!lsctp_intfield(L, idx, "assoc_id", what, INT32_MIN, INT32_MAX, &id))
-            lsctp_error(L, "%s: assoc table without field 'assoc_id'", what);
+            lsctp_argerror(L, what, "assoc table without field 'assoc_id'");
         return (sctp_assoc_t)id;
     }
     if (lua_type(L, idx) != LUA_TNUMBER)
-        lsctp_error(L, "%s: assoc table or integer assoc_id expected, got %s",
-                   what, luaL_typename(L, idx));
+        lsctp_argerror(L, what, "assoc table or integer assoc_id expected, got %s",
+                       luaL_typename(L, idx));
     return (sctp_assoc_t)lsctp_checkint(L, idx, what, INT32_MIN, INT32_MAX);
 }
 
@@ -257,7 +335,7 @@ unsigned lsctp_checkflags(lua_State *L, int idx, const lsctp_flagname *names,
     if (lua_isnoneornil(L, idx))
         return 0;
     if (lua_type(L, idx) != LUA_TTABLE)
-        lsctp_error(L, "%s: array of flag names expected, got %s", what, luaL_typename(L, idx));
+        lsctp_argerror(L, what, "array of flag names expected, got %s", luaL_typename(L, idx));
     idx = lua_absindex(L, idx);
     n = (int)lua_rawlen(L, idx);
     for (i = 1; i <= n; i++) {
@@ -266,11 +344,11 @@ unsigned lsctp_checkflags(lua_State *L, int idx, const lsctp_flagname *names,
         lua_rawgeti(L, idx, i);
         s = lua_tostring(L, -1);
         if (lua_type(L, -1) != LUA_TSTRING)
-            lsctp_error(L, "%s: flag name expected at [%d], got %s", what, i, luaL_typename(L, -1));
+            lsctp_argerror(L, what, "flag name expected at [%d], got %s", i, luaL_typename(L, -1));
         for (f = names; f->name && strcmp(f->name, s) != 0; f++)
             ;
         if (!f->name)
-            lsctp_error(L, "%s: unknown flag '%s'", what, s);
+            lsctp_argerror(L, what, "unknown flag '%s'", s);
         bits |= f->value;
         lua_pop(L, 1);
     }

@@ -48,6 +48,10 @@ typedef struct lsctp_backend {
     int (*peeloff)(int h, sctp_assoc_t id);
     /* The descriptor an event loop polls for this handle. */
     int (*pollfd)(int h);
+    /* The host's associations of one family: the raw sock_diag (netlink)
+     * reply in *out (malloc'd, *len bytes; csrc/diag.c decodes it). Waits
+     * a bounded time for the kernel's answer. */
+    int (*diag_dump)(int family, char **out, size_t *len);
 } lsctp_backend;
 
 extern const lsctp_backend lsctp_kernel_backend;

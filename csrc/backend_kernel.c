@@ -9,9 +9,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include <sys/time.h>
 #include <netinet/in.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <linux/inet_diag.h>
 
 static int k_socket(int family, int type)
 {
@@ -164,6 +169,90 @@ static int k_pollfd(int h)
     return h;
 }
 
+/* One sock_diag dump request (NLM_F_DUMP) for SCTP associations with
+ * their sctp_info; the reply is read to its NLMSG_DONE (or NLMSG_ERROR). */
+static int k_diag_dump(int family, char **out, size_t *len)
+{
+    struct {
+        struct nlmsghdr nlh;
+        struct inet_diag_req_v2 req;
+    } msg;
+    struct timeval tv = {5, 0};   /* the kernel answers at once: never wait forever */
+    size_t cap = 0, used = 0;
+    char *buf = NULL;
+    int done = 0, err = 0;
+    int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+    if (fd < 0)
+        return -1;
+    memset(&msg, 0, sizeof msg);
+    msg.nlh.nlmsg_len = sizeof msg;
+    msg.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+    msg.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+    msg.req.sdiag_family = (uint8_t)family;
+    msg.req.sdiag_protocol = IPPROTO_SCTP;
+    /* associations only: the endpoints are the LISTEN and CLOSE states */
+    msg.req.idiag_states = ~((1u << 10) | (1u << 7));
+    msg.req.idiag_ext = 1u << (INET_DIAG_INFO - 1);
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0
+        || send(fd, &msg, sizeof msg, 0) < 0)
+        goto fail;
+    while (!done) {
+        ssize_t n;
+        struct nlmsghdr h;
+        size_t off;
+        if (cap - used < 65536) {
+            char *bigger = realloc(buf, cap + 65536);
+            if (!bigger) {
+                errno = ENOMEM;
+                goto fail;
+            }
+            buf = bigger;
+            cap += 65536;
+        }
+        n = recv(fd, buf + used, cap - used, 0);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            goto fail;
+        }
+        if (n == 0)
+            break;
+        /* the dump ends with NLMSG_DONE, or NLMSG_ERROR (e.g. no sctp_diag) */
+        for (off = used; off + sizeof(struct nlmsghdr) <= used + (size_t)n; off += NLMSG_ALIGN(h.nlmsg_len)) {
+            memcpy(&h, buf + off, sizeof h);
+            if (h.nlmsg_len < sizeof h || h.nlmsg_len > used + (size_t)n - off)
+                break;
+            if (h.nlmsg_type == NLMSG_DONE)
+                done = 1;
+            if (h.nlmsg_type == NLMSG_ERROR) {
+                struct nlmsgerr e;
+                done = 1;
+                if (h.nlmsg_len >= NLMSG_LENGTH(sizeof e)) {
+                    memcpy(&e, buf + off + NLMSG_HDRLEN, sizeof e);
+                    if (e.error < 0)
+                        err = -e.error;
+                }
+            }
+        }
+        used += (size_t)n;
+    }
+    close(fd);
+    if (err) {
+        free(buf);
+        errno = err;
+        return -1;
+    }
+    *out = buf;
+    *len = used;
+    return 0;
+fail:
+    err = errno;
+    close(fd);
+    free(buf);
+    errno = err;
+    return -1;
+}
+
 const lsctp_backend lsctp_kernel_backend = {
     .name = "kernel",
     .socket = k_socket,
@@ -183,4 +272,5 @@ const lsctp_backend lsctp_kernel_backend = {
     .freeaddrs = k_freeaddrs,
     .peeloff = k_peeloff,
     .pollfd = k_pollfd,
+    .diag_dump = k_diag_dump,
 };

@@ -25,7 +25,7 @@ int lsctp_field_error(lua_State *L, const char *what, const char *field, const c
     va_start(ap, fmt);
     problem = lua_pushvfstring(L, fmt, ap);
     va_end(ap);
-    return lsctp_error(L, "%s: %s", lsctp_field_what(buf, sizeof buf, what, field), problem);
+    return lsctp_argerror(L, lsctp_field_what(buf, sizeof buf, what, field), "%s", problem);
 }
 
 /* --- reading --------------------------------------------------------------- */

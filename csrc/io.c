@@ -57,22 +57,23 @@ static void fill_control(struct msghdr *msg, const struct sctp_sndrcvinfo *info,
 
 /* Checks the data argument (a string or an array of strings) and returns
  * the number of pieces; raises on anything else. */
+#define DATA_WHAT(L, fn) lua_pushfstring((L), "%s: data", (fn))   /* only when raising */
 static int check_data(lua_State *L, int idx, const char *what)
 {
     int i, n;
     if (lua_type(L, idx) == LUA_TSTRING)
         return 1;
     if (lua_type(L, idx) != LUA_TTABLE)
-        return lsctp_error(L, "%s: data: string or array of strings expected, got %s", what,
-                          luaL_typename(L, idx));
+        return lsctp_argerror(L, DATA_WHAT(L, what), "string or array of strings expected, got %s",
+                              luaL_typename(L, idx));
     n = (int)lua_rawlen(L, idx);
     if (n > IOV_MAX)
-        return lsctp_error(L, "%s: data: at most %d strings, got %d", what, IOV_MAX, n);
+        return lsctp_argerror(L, DATA_WHAT(L, what), "at most %d strings, got %d", IOV_MAX, n);
     for (i = 1; i <= n; i++) {
         lua_rawgeti(L, idx, i);
         if (lua_type(L, -1) != LUA_TSTRING)
-            return lsctp_error(L, "%s: data: string expected at [%d], got %s", what, i,
-                              luaL_typename(L, -1));
+            return lsctp_argerror(L, DATA_WHAT(L, what), "string expected at [%d], got %s", i,
+                                  luaL_typename(L, -1));
         lua_pop(L, 1);
     }
     return n;
@@ -268,27 +269,27 @@ static void many_entry(lua_State *L, lsctp_socket *s, int i, struct mmsghdr *m,
     int data_idx;
     lua_rawgeti(L, 2, i);
     if (lua_type(L, -1) != LUA_TTABLE)
-        lsctp_error(L, "send_many: list: entry %d: table expected, got %s", i, luaL_typename(L, -1));
+        lsctp_argerror(L, "send_many: list", "entry %d: table expected, got %s", i, luaL_typename(L, -1));
     lua_rawgeti(L, -1, 3);
     if (lua_isnil(L, -1)) {            /* {sndrcvinfo, data} */
         lua_pop(L, 1);
         memset(&info, 0, sizeof info);
         lua_rawgeti(L, -1, 1);
-        lsctp_checksndrcvinfo(L, -1, &info, "send_many: sndrcvinfo");
+        lsctp_checksndrcvinfo(L, -1, &info, "send_many: list: sndrcvinfo");
         lua_pop(L, 1);
         lua_rawgeti(L, -1, 2);
     } else {                           /* {assoc, stream, data} */
         lua_rawgeti(L, -2, 1);
-        assoc_defaults(s, lsctp_checkassoc(L, -1, "send_many: assoc"), &info);
+        assoc_defaults(s, lsctp_checkassoc(L, -1, "send_many: list: assoc"), &info);
         lua_pop(L, 1);
         lua_rawgeti(L, -2, 2);
-        info.sinfo_stream = (uint16_t)lsctp_checkint(L, -1, "send_many: stream", 0, 65535);
+        info.sinfo_stream = (uint16_t)lsctp_checkint(L, -1, "send_many: list: stream", 0, 65535);
         lua_pop(L, 1);
     }
     data_idx = lua_gettop(L);
     if (lua_type(L, data_idx) != LUA_TSTRING)
-        lsctp_error(L, "send_many: list: entry %d: data: string expected, got %s", i,
-                    luaL_typename(L, data_idx));
+        lsctp_argerror(L, "send_many: list", "entry %d: data: string expected, got %s", i,
+                       luaL_typename(L, data_idx));
     /* the strings stay referenced by the list while we send */
     iov->iov_base = (void *)lua_tolstring(L, data_idx, &len);
     iov->iov_len = len;
@@ -317,7 +318,8 @@ static int l_send_many(lua_State *L)
     int total, next;
     if (!s)
         return 3;
-    luaL_checktype(L, 2, LUA_TTABLE);
+    if (!lua_istable(L, 2))
+        return lsctp_argerror(L, "send_many: list", "array of messages expected, got %s", luaL_typename(L, 2));
     total = (int)lua_rawlen(L, 2);
     next = (int)lsctp_optint(L, 3, "send_many: first", 1, (lua_Integer)total + 1, 1);
     while (next <= total) {
@@ -363,7 +365,7 @@ static int send_flag(lua_State *L, unsigned flag, const char *fn, const char *wh
         lua_pushliteral(L, "");
         lua_replace(L, 3);
     } else if (lua_type(L, 3) != LUA_TSTRING) {
-        return lsctp_error(L, "%s: reason: string expected, got %s", fn, luaL_typename(L, 3));
+        return lsctp_argerror(L, "abort: reason", "string expected, got %s", luaL_typename(L, 3));
     }
     return send_message(L, s, 3, &info, NULL, fn);
 }

@@ -142,9 +142,17 @@ int lsctp_pushfailf(lua_State *L, const char *name, const char *fmt, ...);
 #define LSCTP_DEFAULT_BUFFER 65536
 
 /* --- Argument helpers: errors name the function and the argument/field ---- */
-/* Raises "chunk:line: sctp: <message>", positioned at the user's call (the
- * first frame outside the library's Lua layer): luaL_error's replacement. */
-int lsctp_error(lua_State *L, const char *fmt, ...);
+/* Raises the one format of argument errors, at the user's call (the first
+ * frame outside the library's Lua layer):
+ *   "chunk:line: sctp: <function>: bad argument '<arg>' (<where: ><problem>)"
+ * `what` is "<function>: <arg>[: <where inside it>]", e.g. "send: sndrcvinfo:
+ * field 'stream'"; the function named is the public one the user called
+ * (found on the stack) when there is one, else the one in `what`. */
+int lsctp_argerror(lua_State *L, const char *what, const char *fmt, ...);
+int lsctp_l_argerror(lua_State *L);
+/* One of `names` at idx (`dflt` when absent; NULL: required): its index. */
+int lsctp_checkname(lua_State *L, int idx, const char *what, const char *const names[],
+                    const char *dflt);
 int lsctp_selferror(lua_State *L, int idx);
 int lsctp_l_library_chunk(lua_State *L);
 int lsctp_l_poll(lua_State *L);
@@ -207,6 +215,11 @@ void lsctp_notify_open(lua_State *L);
 /* --- Method groups, each registered into the methods table at -1 -------- */
 void lsctp_io_open(lua_State *L);     /* send side; calls lsctp_recv_open */
 void lsctp_recv_open(lua_State *L);
+void lsctp_reconf_open(lua_State *L);
+/* Decodes a sock_diag reply (buf, len) into records appended to the array
+ * at index list, which holds n already; returns the new count. */
+int lsctp_pushdiag(lua_State *L, const char *buf, size_t len, int list, int n);
+void lsctp_diag_module(lua_State *L);
 void lsctp_options_open(lua_State *L);
 void lsctp_options_module(lua_State *L);   /* module-level functions */
 

@@ -150,13 +150,13 @@ static int set_linger(lua_State *L, lsctp_socket *s, const lsctp_option *o, int 
 {
     struct linger lg;
     if (lua_type(L, idx) != LUA_TTABLE)
-        return lsctp_error(L, "setopts: linger: {on, seconds} expected, got %s", luaL_typename(L, idx));
+        return lsctp_argerror(L, SET_OPTION("linger"), "{on, seconds} expected, got %s", luaL_typename(L, idx));
     lua_rawgeti(L, idx, 1);
     if (lua_type(L, -1) != LUA_TBOOLEAN)
-        return lsctp_error(L, "setopts: linger: [1] (on) boolean expected, got %s", luaL_typename(L, -1));
+        return lsctp_argerror(L, SET_OPTION("linger"), "[1] (on): boolean expected, got %s", luaL_typename(L, -1));
     lg.l_onoff = lua_toboolean(L, -1);
     lua_rawgeti(L, idx, 2);
-    lg.l_linger = (int)lsctp_checkint(L, -1, "setopts: linger: [2] (seconds)", 0, 65535);
+    lg.l_linger = (int)lsctp_checkint(L, -1, SET_OPTION("linger") ": [2] (seconds)", 0, 65535);
     lua_pop(L, 2);
     if (s->be->setsockopt(s->fd, o->level, o->optname, &lg, sizeof lg) < 0)
         return lsctp_sockopt_fail(L, o, 1);
@@ -195,7 +195,7 @@ static int set_autoclose(lua_State *L, lsctp_socket *s, const lsctp_option *o, i
     if (lua_type(L, idx) == LUA_TSTRING && strcmp(lua_tostring(L, idx), "infinity") == 0)
         v = 0;
     else
-        v = (int)lsctp_checkint(L, idx, "setopts: sctp_autoclose (seconds or \"infinity\")", 0, 2147483647);
+        v = (int)lsctp_checkint(L, idx, SET_OPTION("sctp_autoclose") " (seconds or \"infinity\")", 0, 2147483647);
     if (set_int(s, o->level, o->optname, v) < 0)
         return lsctp_sockopt_fail(L, o, 1);
     return 0;
@@ -216,7 +216,7 @@ static int get_tos(lua_State *L, lsctp_socket *s, const lsctp_option *o)
 
 static int set_tos(lua_State *L, lsctp_socket *s, const lsctp_option *o, int idx)
 {
-    int v = (int)lsctp_checkint(L, idx, "setopts: tos", 0, 255);
+    int v = (int)lsctp_checkint(L, idx, SET_OPTION("tos"), 0, 255);
     if (set_int(s, TOS_LEVEL(s), TOS_NAME(s), v) < 0)
         return lsctp_sockopt_fail(L, o, 1);
     return 0;
@@ -229,7 +229,7 @@ static int get_default_send(lua_State *L, lsctp_socket *s, const lsctp_option *o
     socklen_t len = sizeof info;
     memset(&info, 0, sizeof info);
     if (lua_istable(L, 3))
-        lsctp_checksndrcvinfo(L, 3, &info, "getopts: sctp_default_send_param");
+        lsctp_checksndrcvinfo(L, 3, &info, GET_OPTION("sctp_default_send_param"));
     if (s->be->getsockopt(s->fd, o->level, o->optname, &info, &len) < 0)
         return lsctp_sockopt_fail(L, o, 0);
     lsctp_pushsndrcvinfo(L, &info);
@@ -243,13 +243,13 @@ static int set_default_send(lua_State *L, lsctp_socket *s, const lsctp_option *o
     lua_Integer id = 0;
     memset(&info, 0, sizeof info);
     if (lua_type(L, idx) != LUA_TTABLE)
-        return lsctp_error(L, "setopts: sctp_default_send_param: sndrcvinfo table expected, got %s",
-                          luaL_typename(L, idx));
-    lsctp_intfield(L, idx, "assoc_id", "setopts: sctp_default_send_param", S32, &id);
+        return lsctp_argerror(L, SET_OPTION("sctp_default_send_param"), "sndrcvinfo table expected, got %s",
+                              luaL_typename(L, idx));
+    lsctp_intfield(L, idx, "assoc_id", SET_OPTION("sctp_default_send_param"), S32, &id);
     info.sinfo_assoc_id = (sctp_assoc_t)id;
     if (s->be->getsockopt(s->fd, o->level, o->optname, &info, &len) < 0)
         return lsctp_sockopt_fail(L, o, 0);
-    lsctp_checksndrcvinfo(L, idx, &info, "setopts: sctp_default_send_param");
+    lsctp_checksndrcvinfo(L, idx, &info, SET_OPTION("sctp_default_send_param"));
     memset(s->send_cache, 0, sizeof s->send_cache);   /* see lsctp_send_defaults */
     if (s->be->setsockopt(s->fd, o->level, o->optname, &info, sizeof info) < 0)
         return lsctp_sockopt_fail(L, o, 1);
@@ -319,8 +319,8 @@ static int set_events(lua_State *L, lsctp_socket *s, const lsctp_option *o, int 
 {
     const event_option *e;
     if (lua_type(L, idx) != LUA_TTABLE)
-        return lsctp_error(L, "setopts: sctp_events: table of event = boolean expected, got %s",
-                          luaL_typename(L, idx));
+        return lsctp_argerror(L, SET_OPTION("sctp_events"), "table of event = boolean expected, got %s",
+                              luaL_typename(L, idx));
     /* reject unknown names before changing anything */
     lua_pushnil(L);
     while (lua_next(L, idx)) {
@@ -328,10 +328,10 @@ static int set_events(lua_State *L, lsctp_socket *s, const lsctp_option *o, int 
         for (e = event_options; e->name && strcmp(e->name, k) != 0; e++)
             ;
         if (!e->name)
-            return lsctp_error(L, "setopts: sctp_events: unknown event '%s'", k);
+            return lsctp_argerror(L, SET_OPTION("sctp_events"), "unknown event '%s'", k);
         if (lua_type(L, -1) != LUA_TBOOLEAN)
-            return lsctp_error(L, "setopts: sctp_events: field '%s': boolean expected, got %s",
-                              k, luaL_typename(L, -1));
+            return lsctp_argerror(L, SET_OPTION("sctp_events"), "field '%s': boolean expected, got %s",
+                                  k, luaL_typename(L, -1));
         lua_pop(L, 1);
     }
     for (e = event_options; e->name; e++) {

@@ -15,12 +15,14 @@ int lsctp_sockopt_fail(lua_State *L, const lsctp_option *o, int set)
 
 static const lsctp_option *find_option(lua_State *L, int idx, const char *fn)
 {
-    const char *name = luaL_checkstring(L, idx);
+    const char *name = lua_tostring(L, idx);
     const lsctp_option *o;
+    if (lua_type(L, idx) != LUA_TSTRING)
+        lsctp_argerror(L, fn, "option name expected, got %s", luaL_typename(L, idx));
     for (o = lsctp_options; o->name; o++)
         if (strcmp(o->name, name) == 0)
             return o;
-    lsctp_error(L, "%s: unknown option '%s'", fn, name);
+    lsctp_argerror(L, fn, "unknown option '%s'", name);
     return NULL;
 }
 
@@ -32,10 +34,10 @@ typedef union {
     char bytes[512];
 } option_buffer;
 
-/* "<fn>: <option>", what the errors of its fields start with. */
+/* "<fn>: option '<option>'", what the errors of its fields start with. */
 static const char *option_what(char *buf, size_t size, const char *fn, const lsctp_option *o)
 {
-    snprintf(buf, size, "%s: %s", fn, o->name);
+    snprintf(buf, size, "%s: option '%s'", fn, o->name);
     return buf;
 }
 
@@ -93,19 +95,19 @@ static int l_getopt(lua_State *L)
     option_buffer buf;
     socklen_t len;
     lsctp_socket *s;
-    const lsctp_option *o = option_arg(L, "getopts", &s);
+    const lsctp_option *o = option_arg(L, GET_WHAT, &s);
     if (!o)
         return 3;
     if (o->kind == K_SPECIAL)
         return o->get(L, s, o);
     if (o->access & WO)
-        return lsctp_error(L, "getopts: %s is write-only", o->name);
+        return lsctp_argerror(L, GET_WHAT, "option '%s' is write-only", o->name);
     memset(&buf, 0, sizeof buf);
     if (!lua_isnoneornil(L, 3)) {
         if (o->kind != K_RECORD)
-            return lsctp_error(L, "getopts: %s takes no argument", o->name);
-        check_record_arg(L, o, 3, "getopts");
-        if (fill_keys(L, s, o, buf.bytes, 3, "getopts", 1))
+            return lsctp_argerror(L, GET_WHAT, "option '%s' takes no argument", o->name);
+        check_record_arg(L, o, 3, GET_WHAT);
+        if (fill_keys(L, s, o, buf.bytes, 3, GET_WHAT, 1))
             return 3;
     }
     len = o->size;
@@ -126,12 +128,13 @@ static int l_setopt(lua_State *L)
     option_buffer buf;
     socklen_t len;
     lsctp_socket *s;
-    const lsctp_option *o = option_arg(L, "setopts", &s);
+    const lsctp_option *o = option_arg(L, SET_WHAT, &s);
     if (!o)
         return 3;
-    luaL_checkany(L, 3);
+    if (lua_isnone(L, 3))
+        return lsctp_argerror(L, SET_WHAT, "option '%s': value expected", o->name);
     if (o->access & RO)
-        return lsctp_error(L, "setopts: %s is read-only", o->name);
+        return lsctp_argerror(L, SET_WHAT, "option '%s' is read-only", o->name);
     if (o->kind == K_SPECIAL) {
         int rc = o->set(L, s, o, 3);
         if (rc)
@@ -140,24 +143,24 @@ static int l_setopt(lua_State *L)
         memset(&buf, 0, sizeof buf);
         if (o->kind == K_SCALAR) {
             if (lsctp_check_field(L, s, buf.bytes, o->fields, 3,
-                                  lua_pushfstring(L, "setopts: %s", o->name), NULL))
+                                  lua_pushfstring(L, SET_WHAT ": option '%s'", o->name), NULL))
                 return 3;
         } else {
             option_buffer scratch;
-            check_record_arg(L, o, 3, "setopts");
+            check_record_arg(L, o, 3, SET_WHAT);
             /* every field checked (and addresses resolved) before any change */
             memset(&scratch, 0, sizeof scratch);
-            if (fill_keys(L, s, o, scratch.bytes, 3, "setopts", 0))
+            if (fill_keys(L, s, o, scratch.bytes, 3, SET_WHAT, 0))
                 return 3;
             /* merge: read the current values (for the given keys) first */
             if (!(o->access & WO)) {
-                if (fill_keys(L, s, o, buf.bytes, 3, "setopts", 1))
+                if (fill_keys(L, s, o, buf.bytes, 3, SET_WHAT, 1))
                     return 3;
                 len = o->size;
                 if (s->be->getsockopt(s->fd, o->level, o->optname, buf.bytes, &len) < 0)
                     return lsctp_sockopt_fail(L, o, 0);
             }
-            if (fill_keys(L, s, o, buf.bytes, 3, "setopts", 0))
+            if (fill_keys(L, s, o, buf.bytes, 3, SET_WHAT, 0))
                 return 3;
         }
         if (s->be->setsockopt(s->fd, o->level, o->optname, buf.bytes, o->size) < 0)

@@ -22,6 +22,14 @@ typedef struct lsctp_option {
     lsctp_special_set set;
 } lsctp_option;
 
+/* The argument paths of option errors (csrc/args.c has the format):
+ * options are given in setopts' (and open's, connect's) `opts` table and
+ * in getopts' `names`. */
+#define SET_WHAT "setopts: opts"
+#define GET_WHAT "getopts: names"
+#define SET_OPTION(name) SET_WHAT ": option '" name "'"
+#define GET_OPTION(name) GET_WHAT ": option '" name "'"
+
 /* Up to a row with name NULL. */
 extern const lsctp_option lsctp_options[];
 

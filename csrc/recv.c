@@ -327,7 +327,7 @@ static int l_setmode(lua_State *L)
 {
     static const char *const modes[] = {"binary", "list", NULL};
     lsctp_socket *s = lsctp_checksocket(L, 1);
-    s->list_mode = luaL_checkoption(L, 2, NULL, modes);
+    s->list_mode = lsctp_checkname(L, 2, "setopts: opts: option 'mode'", modes, NULL);
     lua_pushboolean(L, 1);
     return 1;
 }
@@ -335,7 +335,7 @@ static int l_setmode(lua_State *L)
 static int l_setbuffer(lua_State *L)
 {
     lsctp_socket *s = lsctp_checksocket(L, 1);
-    s->rx.chunk = (size_t)lsctp_checkint(L, 2, "buffer", 256, 1 << 30);
+    s->rx.chunk = (size_t)lsctp_checkint(L, 2, "setopts: opts: option 'buffer'", 256, 1 << 30);
     lua_pushboolean(L, 1);
     return 1;
 }

@@ -60,8 +60,8 @@ static const int type_values[] = {SOCK_SEQPACKET, SOCK_STREAM};
 /* core.socket([family [, type]]) -> sock | nil, err, detail */
 static int l_socket(lua_State *L)
 {
-    int family = family_values[luaL_checkoption(L, 1, "inet", family_names)];
-    int type = type_values[luaL_checkoption(L, 2, "seqpacket", type_names)];
+    int family = family_values[lsctp_checkname(L, 1, "open: opts: field 'family'", family_names, "inet")];
+    int type = type_values[lsctp_checkname(L, 2, "open: opts: field 'type'", type_names, "seqpacket")];
     int fd = lsctp_kernel_backend.socket(family, type);
     if (fd < 0) {
         int err = errno;
@@ -159,8 +159,8 @@ static int l_getstate(lua_State *L)
 static int l_setstate(lua_State *L)
 {
     lsctp_checksocket(L, 1);
-    if (!lua_isnoneornil(L, 2))
-        luaL_checktype(L, 2, LUA_TTABLE);
+    if (!lua_isnoneornil(L, 2) && !lua_istable(L, 2))
+        return lsctp_argerror(L, "setstate: state", "table or nil expected, got %s", luaL_typename(L, 2));
     lua_settop(L, 2);
 #if LUA_VERSION_NUM < 502
     if (lua_isnil(L, 2)) {   /* an env must be a table: the registry is nil */
@@ -180,7 +180,7 @@ static int l_bindx(lua_State *L)
     int port, op, rc;
     METHOD_CHECK_OPEN(L, s);
     port = (int)lsctp_optint(L, 3, "bindx: port", 0, 65535, 0);
-    op = luaL_checkoption(L, 4, "add", ops);
+    op = lsctp_checkname(L, 4, "bindx: op", ops, NULL);
     if ((rc = lsctp_addrlist_get(L, 2, port, s->family, &al, "bindx: addrs")))
         return rc;
     rc = s->be->bindx(s->fd, (struct sockaddr *)al.packed, al.count,
@@ -257,7 +257,7 @@ static int l_shutdown(lua_State *L)
     static const int howv[] = {SHUT_RD, SHUT_WR, SHUT_RDWR};
     int how;
     METHOD_CHECK_OPEN(L, s);
-    how = howv[luaL_checkoption(L, 2, "w", hows)];
+    how = howv[lsctp_checkname(L, 2, "shutdown: how", hows, "w")];
     if (s->be->shutdown(s->fd, how) < 0)
         return lsctp_pusherrno(L, errno, "shutdown");
     lua_pushboolean(L, 1);
@@ -320,6 +320,7 @@ static const luaL_Reg module_functions[] = {
     {"gettime", lsctp_l_gettime},
     {"library_chunk", lsctp_l_library_chunk},
     {"where", lsctp_l_where},
+    {"argerror", lsctp_l_argerror},
     {NULL, NULL}};
 
 LSCTP_API int luaopen_sctp_core(lua_State *L)
@@ -336,6 +337,7 @@ LSCTP_API int luaopen_sctp_core(lua_State *L)
     lua_newtable(L);
     luaL_setfuncs(L, socket_methods, 0);
     lsctp_io_open(L);
+    lsctp_reconf_open(L);
     lsctp_options_open(L);
     lua_pushvalue(L, -1);
     lua_setfield(L, -3, "__index");
@@ -349,5 +351,6 @@ LSCTP_API int luaopen_sctp_core(lua_State *L)
     lua_setfield(L, -2, "backend");
     lsctp_notify_open(L);
     lsctp_options_module(L);
+    lsctp_diag_module(L);
     return 1;
 }

@@ -14,7 +14,8 @@
 int lsctp_l_poll(lua_State *L)
 {
     struct pollfd p;
-    const char *ev = luaL_checkstring(L, 2);
+    static const char *const evnames[] = {"r", "w", "rw", NULL};
+    const char *ev = evnames[lsctp_checkname(L, 2, "poll: events", evnames, NULL)];
     int timeout = (int)lsctp_checkint(L, 3, "poll: timeout", 0, 86400000);
     int rc;
     p.fd = (int)lsctp_checkint(L, 1, "poll: fd", 0, INT32_MAX);

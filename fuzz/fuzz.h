@@ -101,6 +101,15 @@ int fz_method(lua_State *L, int sock_idx, const char *name, int nargs);
 /* Runs fn(L, ud) in protected mode with an empty stack and clears the stack
  * afterwards; every `gc_every` calls a full collection. */
 void fz_protected(lua_State *L, lua_CFunction fn, void *ud);
+/* The input as a decoder gets it from the kernel: its bytes at the very
+ * end of their allocation (a read past them is reported), at an odd
+ * address for odd lengths. fn(L) runs in fz_protected with a
+ * const fz_input * as its light userdata. */
+typedef struct {
+    const char *buf;
+    size_t len;
+} fz_input;
+void fz_protected_bytes(const uint8_t *data, size_t size, lua_CFunction fn);
 /* The whole of LLVMFuzzerTestOneInput for a harness that reads the input
  * as a stream: fn(L) runs in fz_protected with the fz_src of [data,
  * data+size) as its light userdata argument and in fz_in. Returns 0. */

@@ -100,6 +100,22 @@ void fz_protected(lua_State *L, lua_CFunction fn, void *ud)
         lua_gc(L, LUA_GCCOLLECT, 0);
 }
 
+void fz_protected_bytes(const uint8_t *data, size_t size, lua_CFunction fn)
+{
+    lua_State *L = fz_lua();
+    size_t shift = size & 1;
+    char *copy = malloc(size + shift);
+    fz_input in;
+    if (!copy)
+        abort();
+    if (size)
+        memcpy(copy + shift, data, size);
+    in.buf = copy + shift;
+    in.len = size;
+    fz_protected(L, fn, &in);
+    free(copy);
+}
+
 int fz_run_input(const uint8_t *data, size_t size, lua_CFunction fn)
 {
     lua_State *L = fz_lua();
@@ -363,6 +379,13 @@ static int f_accept(int h) { (void)h; errno = EAGAIN; return -1; }   /* a real f
 static int f_shutdown(int h, int how) { (void)h; (void)how; return should_fail(fz_in) ? fail_errno(fz_in) : 0; }
 static int f_peeloff(int h, sctp_assoc_t id) { (void)h; (void)id; errno = EINVAL; return -1; }
 static int f_pollfd(int h) { return h; }
+/* No host to ask: the diag decoder has a harness of its own (fuzz_diag.c). */
+static int f_diag_dump(int family, char **out, size_t *len)
+{
+    (void)family; (void)out; (void)len;
+    errno = ENOENT;
+    return -1;
+}
 
 /* Every byte handed over must be readable, and the control data must be a
  * well-formed cmsg chain within msg_controllen (Linux fails a send whose
@@ -656,6 +679,7 @@ const lsctp_backend fz_backend = {
     .freeaddrs = f_freeaddrs,
     .peeloff = f_peeloff,
     .pollfd = f_pollfd,
+    .diag_dump = f_diag_dump,
 };
 
 /* lsctp_backend is a name and function pointers: every one must be set. */

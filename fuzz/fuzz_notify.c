@@ -8,14 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-typedef struct {
-    const char *buf;
-    size_t len;
-} input;
-
 static int run(lua_State *L)
 {
-    const input *in = lua_touserdata(L, 1);
+    const fz_input *in = lua_touserdata(L, 1);
     lsctp_pushnotification(L, in->buf, in->len);
     fz_dump(L, "event", -1, -1);
     if (lua_type(L, -1) != LUA_TTABLE)
@@ -30,17 +25,6 @@ static int run(lua_State *L)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    lua_State *L = fz_lua();
-    size_t shift = size & 1;
-    char *copy = malloc(size + shift);
-    input in;
-    if (!copy)
-        abort();
-    if (size)
-        memcpy(copy + shift, data, size);
-    in.buf = copy + shift;
-    in.len = size;
-    fz_protected(L, run, &in);
-    free(copy);
+    fz_protected_bytes(data, size, run);
     return 0;
 }

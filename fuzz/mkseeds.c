@@ -53,6 +53,11 @@ static void save(const char *target, const char *name, const buf *b)
 }
 
 /* --- kernel layouts --------------------------------------------------------- */
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <linux/inet_diag.h>
+#include <linux/rtnetlink.h>
+
 
 static struct sockaddr_in sin4(const char *ip, int port)
 {
@@ -360,6 +365,94 @@ static void notify_seeds(void)
     }
 }
 
+/* --- sock_diag replies (what fuzz_diag.c decodes) ---------------------------- */
+
+/* One netlink attribute: header, payload, padding to 4 bytes. */
+static void rta(buf *b, unsigned type, const void *p, size_t n)
+{
+    struct rtattr a;
+    static const unsigned char zero[4];
+    a.rta_len = (unsigned short)RTA_LENGTH(n);
+    a.rta_type = (unsigned short)type;
+    put(b, &a, sizeof a);
+    put(b, p, n);
+    put(b, zero, RTA_ALIGN(a.rta_len) - a.rta_len);
+}
+
+/* One SOCK_DIAG_BY_FAMILY message: an association (peers given) or an
+ * endpoint (no peers), with sctp_info when `info`. */
+static void diag_msg(buf *b, int family, int peers, int info)
+{
+    size_t start = b->n;
+    struct nlmsghdr h;
+    struct inet_diag_msg m;
+    struct sockaddr_storage ss[2];
+    struct sctp_info si;
+    memset(&h, 0, sizeof h);
+    h.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+    put(b, &h, sizeof h);
+    memset(&m, 0, sizeof m);
+    m.idiag_family = (unsigned char)family;
+    m.idiag_state = 3;
+    m.id.idiag_sport = htons(5000);
+    m.id.idiag_dport = htons(6000);
+    put(b, &m, sizeof m);
+    memset(ss, 0, sizeof ss);
+    if (family == AF_INET6) {
+        struct sockaddr_in6 a = sin6("::1", 5000);
+        memcpy(&ss[0], &a, sizeof a);
+        memcpy(&ss[1], &a, sizeof a);
+    } else {
+        struct sockaddr_in a = sin4("127.0.0.1", 5000), c = sin4("10.0.0.1", 5000);
+        memcpy(&ss[0], &a, sizeof a);
+        memcpy(&ss[1], &c, sizeof c);
+    }
+    rta(b, INET_DIAG_LOCALS, ss, sizeof ss);
+    if (peers)
+        rta(b, INET_DIAG_PEERS, ss, sizeof ss[0]);
+    if (info) {
+        memset(&si, 0, sizeof si);
+        si.sctpi_tag = 0x1234;
+        si.sctpi_instrms = 10;
+        si.sctpi_outstrms = 10;
+        si.sctpi_p_rto = 3000;
+        memcpy(&si.sctpi_p_address, &ss[0], sizeof ss[0]);
+        rta(b, INET_DIAG_INFO, &si, sizeof si);
+    }
+    h.nlmsg_len = (uint32_t)(b->n - start);
+    memcpy(b->b + start, &h, sizeof h);
+}
+
+static void diag_done(buf *b)
+{
+    struct nlmsghdr h;
+    int zero = 0;
+    memset(&h, 0, sizeof h);
+    h.nlmsg_type = NLMSG_DONE;
+    h.nlmsg_len = NLMSG_LENGTH(sizeof zero);
+    put(b, &h, sizeof h);
+    put(b, &zero, sizeof zero);
+}
+
+static void diag_seeds(void)
+{
+    buf b;
+    b.n = 0;
+    diag_msg(&b, AF_INET, 1, 1);
+    diag_done(&b);
+    save("diag", "assoc-inet", &b);
+    b.n = 0;
+    diag_msg(&b, AF_INET6, 1, 1);
+    diag_msg(&b, AF_INET, 0, 0);
+    diag_msg(&b, AF_INET, 1, 0);
+    diag_done(&b);
+    save("diag", "three-records", &b);
+    b.n = 0;
+    diag_msg(&b, AF_INET, 1, 1);
+    b.n -= 40;   /* cut inside sctp_info: the decoder must stop at the end */
+    save("diag", "truncated", &b);
+}
+
 /* --- addresses (the layout fuzz_addr.c reads) -------------------------------- */
 
 static void addr_seeds(void)
@@ -565,6 +658,7 @@ int main(int argc, char **argv)
     notify_seeds();
     recv_seeds();
     addr_seeds();
+    diag_seeds();
     options_seeds();
     return 0;
 }

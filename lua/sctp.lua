@@ -1,4 +1,4 @@
---- SCTP sockets for Lua, shaped like Erlang/OTP's gen_sctp.
+-- SCTP sockets for Lua, shaped like Erlang/OTP's gen_sctp.
 --
 -- The C core (`sctp.core`) makes the system calls and converts data; it never
 -- blocks. This layer adds gen_sctp semantics: waiting with timeouts, connect
@@ -11,7 +11,6 @@
 -- sctp.active, sctp.wait; this file has open, close and the module functions.
 --
 -- The contract is docs/API.md (from shared/API.md); see README.md.
--- @module sctp
 local core = require "sctp.core"
 core.library_chunk(debug.getinfo(1, "S").source)   -- its frames are the library's
 -- sctp.state first: it keeps the raw C methods before the others replace them
@@ -25,19 +24,19 @@ require "sctp.active"
 
 local type = type
 local raw = state.raw
-local argerror, check_port, check_addrs, as_errors_of =
-      check.argerror, check.port, check.addrs, check.as_errors_of
+local argerror, check_addrs, cleanup_on_error = check.argerror, check.addrs, check.cleanup_on_error
 
 local M = {
   _VERSION = "lua-sctp 0.1.0",
   version = "0.1.0",
   backend = core.backend,
   gettime = core.gettime,
+  associations = core.associations,
 }
 
 local methods = core.methods
 
---- Closes the socket and all its associations: `true`; twice is fine.
+-- Closes the socket and all its associations: `true`; twice is fine.
 -- Coroutines waiting on the socket wake up with `nil, "closed"`.
 function methods.close(sock)
   local s = state.peek(sock)
@@ -66,27 +65,22 @@ local default_events = {
   partial_delivery_event = true, adaptation_layer_event = false,
 }
 
---- Opens a socket: `sctp.open([port] [, opts])` -> `sock` or `nil, err, detail`.
+-- Opens a socket: `sctp.open([port] [, opts])` -> `sock` or `nil, err, detail`.
 function M.open(port, opts)
   if type(port) == "table" and opts == nil then port, opts = nil, port end
-  if port ~= nil then check_port("open", port) end
   if opts ~= nil and type(opts) ~= "table" then argerror("open", "opts", "table or nil", opts) end
   opts = opts or {}
   options.check_names("open", opts, options.open_only)
-  local family = opts.family or "inet"
-  if family ~= "inet" and family ~= "inet6" then argerror("open", "family", '"inet" or "inet6"', family) end
-  local stype = opts.type or "seqpacket"
-  if stype ~= "seqpacket" and stype ~= "stream" then argerror("open", "type", '"seqpacket" or "stream"', stype) end
-  if opts.port ~= nil then check_port("open", opts.port) end
   local ip = opts.ip or opts.ifaddr or "any"
-  check_addrs("open", "ip", ip, "one_or_list")
+  check_addrs("open", "ip", ip, "one_or_list")   -- (the core would name it addrs)
 
-  local sock, err, detail = core.socket(family, stype)
+  -- the core checks family, type, the ports and the options
+  local sock, err, detail = core.socket(opts.family, opts.type)
   if not sock then return nil, err, detail end
   state.new(sock)
-  -- a bad option or address raises naming open, and leaves no socket behind
+  -- a bad option or address raises (naming open) and leaves no socket behind
   local ok
-  ok, err, detail = as_errors_of("open", function() raw.close(sock) end, function()
+  ok, err, detail = cleanup_on_error(function() raw.close(sock) end, function()
     local done, e, d = raw.setopt(sock, "sctp_events", default_events)
     if done then done, e, d = options.apply(sock, opts, options.open_only) end
     if done then done, e, d = raw.bindx(sock, ip, opts.port or port or 0, "add") end
@@ -122,7 +116,7 @@ local cause_strings = {
   [0x105] = "Unsupported HMAC Identifier",
 }
 
---- Like gen_sctp:error_string/1: 0 -> "ok", a known SCTP error cause code
+-- Like gen_sctp:error_string/1: 0 -> "ok", a known SCTP error cause code
 -- -> its description, anything else -> nil.
 function M.error_string(n)
   if not check.is_integer(n) then argerror("error_string", "n", "integer", n) end
@@ -130,12 +124,12 @@ function M.error_string(n)
   return cause_strings[n]
 end
 
---- True when a received `data` value is an event table.
+-- True when a received `data` value is an event table.
 function M.is_event(v)
   return type(v) == "table" and type(v.event) == "string"
 end
 
---- Replaces how every socket waits (see sctp.wait); nil restores poll().
+-- Replaces how every socket waits (see sctp.wait); nil restores poll().
 function M.setwaiter(fn)
   if fn ~= nil and type(fn) ~= "function" then argerror("setwaiter", "fn", "function or nil", fn) end
   wait.setdefault(fn)

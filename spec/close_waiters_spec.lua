@@ -104,6 +104,36 @@ describe("close under cqueues waiters", function()
     scenario(1, 1)
     scenario(1, 1)
   end)
+
+  -- abort() of a one-to-one socket closes it too (linger 0): the same path
+  -- as close (found by the randomised spec: the loop kept the descriptor,
+  -- and broke on the next socket given its number)
+  it("wakes a reader of a one-to-one socket that abort() closes, and the loop goes on", function()
+    for _ = 1, 2 do
+      local l = H.open(0, { type = "stream", ip = "127.0.0.1" })
+      H.must(l:listen(true))
+      local c = H.open(0, { type = "stream", ip = "127.0.0.1" })
+      H.must(c:connect("127.0.0.1", H.port_of(l), nil, 5000))
+      local other_s, other_c, other_a = H.pair()
+      local cq = cqueues.new()
+      local got, worked, why
+      cq:wrap(function() got = { c:recv() } end)
+      cq:wrap(function()
+        cqueues.sleep(0.3)
+        assert.is_true(c:abort())
+        -- a new socket in the same loop (the aborted descriptor is closed
+        -- once the reader has woken: the next round's sockets reuse it)
+        local again = H.open(0, { type = "stream", ip = "127.0.0.1" })
+        local a, err = again:recv(100)
+        assert.same({ nil, "timeout" }, { a, err })
+      end)
+      cq:wrap(function() worked, why = keep_working(cqueues.sleep, 20, other_s, other_c, other_a) end)
+      local ok, err, _, _, _, efd = cq:loop(30)
+      assert(ok, "the cqueues loop failed: " .. tostring(err) .. " (fd " .. tostring(efd) .. ")")
+      assert.same({ nil, "closed" }, { got[1], got[2] })
+      assert.equal(20, worked, why)
+    end
+  end)
 end)
 
 describe("close under luv waiters", function()

@@ -106,20 +106,27 @@ describe("examples", function()
 
     it("listens with -l and writes what arrives to stdout", function()
       local port = H.free_port()
-      local out_file = os.tmpname()
+      local out_file, err_file = os.tmpname(), os.tmpname()
       -- stdin stays open long past the test (sctpcat ends the association
-      -- when stdin ends: 3 s was once shorter than its start-up plus connect)
-      local cmd = ("(sleep 30) | %s > %s 2>&1 &"):format(
-        example("sctpcat.lua", { "-l", "127.0.0.1", port }, 30), out_file)
+      -- when stdin ends)
+      local cmd = ("(sleep 30) | %s > %s 2> %s &"):format(
+        example("sctpcat.lua", { "-v", "-l", "127.0.0.1", port }, 30), out_file, err_file)
       assert.is_true(N.sh(cmd))
-      local client = H.client()
-      local assoc
-      local deadline = sctp.gettime() + 10
+      -- Connect once sctpcat says it listens: a connect retried on a timer
+      -- could time out under load, abort an association sctpcat had taken,
+      -- and end sctpcat while the next attempt was being accepted.
+      local log
+      local deadline = sctp.gettime() + 20
       repeat
-        assoc = client:connect("127.0.0.1", port, nil, 2000)
-      until assoc or sctp.gettime() > deadline or not N.sh("sleep 0.1")
-      assert.truthy(assoc, "sctpcat -l never accepted the association")
-      H.must(client:send(assoc, 0, "hello listener\n"))
+        log = H.read_file(err_file) or ""
+      until log:find("listening on port", 1, true) or sctp.gettime() > deadline or not N.sh("sleep 0.1")
+      assert.truthy(log:find("listening on port", 1, true), "sctpcat -l never listened: " .. log)
+      local client = H.client()
+      local assoc, err, detail = client:connect("127.0.0.1", port, nil, 10000)
+      assert.truthy(assoc, ("connect: %s %s; sctpcat: %s"):format(tostring(err), tostring(detail), log))
+      local ok, serr, sdetail = client:send(assoc, 0, "hello listener\n")
+      assert.truthy(ok, ("send: %s %s; sctpcat: %s"):format(tostring(serr), tostring(sdetail),
+                                                              H.read_file(err_file) or ""))
       H.must(client:eof(assoc))
       H.expect_event(client, "assoc_change", "shutdown_comp", 10000)
       local text
@@ -127,8 +134,11 @@ describe("examples", function()
       repeat
         text = H.read_file(out_file) or ""
       until text:find("hello listener", 1, true) or sctp.gettime() > deadline or not N.sh("sleep 0.1")
+      log = H.read_file(err_file) or ""
       os.remove(out_file)
-      assert.equal("hello listener", text)   -- (read_file trims the newline)
+      os.remove(err_file)
+      assert.equal("hello listener", text, log)   -- (read_file trims the newline)
+      assert.truthy(log:find("association %d+ from 127.0.0.1"), log)
     end)
 
     it("fails clearly on a port nobody listens on", function()

@@ -274,6 +274,18 @@ function H.free_port(ip, family)
   return port
 end
 
+-- `n` different ports that nothing is bound to right now on `ip` (each
+-- socket is held until all are chosen), as a list.
+function H.free_ports(n, ip)
+  local socks, ports = {}, {}
+  for i = 1, n do
+    socks[i] = H.must(sctp.open(0, { ip = ip or H.LOCAL }))
+    ports[i] = H.port_of(socks[i])
+  end
+  for i = 1, n do socks[i]:close() end
+  return ports
+end
+
 -------------------------------------------------------------------------------
 -- Receiving
 -------------------------------------------------------------------------------

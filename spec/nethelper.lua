@@ -113,8 +113,9 @@ function N.interpreter()
   return interp
 end
 
--- A shell command running spec/peers/<script> with `args` (an array of
--- words) in the spec's interpreter and package paths, killed after
+-- A shell command running spec/peers/<script> (or <script> itself when it
+-- names a directory, like "examples/diameter_peer.lua") with `args` (an
+-- array of words) in the spec's interpreter and package paths, killed after
 -- `seconds`. `netns` (optional) runs it in that network namespace.
 function N.peer_command(netns, seconds, script, args)
   local words = {
@@ -126,7 +127,7 @@ function N.peer_command(netns, seconds, script, args)
     words[#words + 1] = "ip netns exec " .. N.quote(netns)
   end
   words[#words + 1] = N.quote(N.interpreter())
-  words[#words + 1] = N.quote("spec/peers/" .. script)
+  words[#words + 1] = N.quote(script:find("/", 1, true) and script or "spec/peers/" .. script)
   for i = 1, #(args or {}) do words[#words + 1] = N.quote(args[i]) end
   return table.concat(words, " ")
 end
@@ -156,15 +157,23 @@ end
 
 local Peer = {}
 Peer.__index = Peer
+local files = 0
+local dirs = {}
 
-function N.start_peer(netns, seconds, script, args)
-  local base = string.format("%s/lsctp-peer-%d-%d", os.getenv("TMPDIR") or "/tmp",
-    N.pid(), #peers + 1)
+-- A path for this run's files: TMPDIR/lsctp-<what>-<pid>-<n>.
+local function tmp_base(what)
+  files = files + 1
+  return string.format("%s/lsctp-%s-%d-%d", os.getenv("TMPDIR") or "/tmp",
+    what, N.pid(), files)
+end
+
+-- Starts shell command `cmd` in the background as a peer object.
+local function start(cmd)
+  local base = tmp_base("peer")
   local p = setmetatable({ log = base .. ".log", rcfile = base .. ".rc",
     pidfile = base .. ".pid" }, Peer)
   os.remove(p.rcfile)
   os.remove(p.pidfile)
-  local cmd = N.peer_command(netns, seconds, script, args)
   -- A background subshell starts the peer (under `timeout`), writes its pid
   -- (what kill() stops: timeout passes the signal on) and then its exit
   -- status. Its own output goes to /dev/null so that N.sh returns at once.
@@ -178,6 +187,64 @@ function N.start_peer(netns, seconds, script, args)
   until p.pid or H.now() >= deadline
   peers[#peers + 1] = p
   return p
+end
+
+function N.start_peer(netns, seconds, script, args)
+  return start(N.peer_command(netns, seconds, script, args))
+end
+
+-- Starts a program that is not ours (freeDiameterd, osmo-stp, dumpcap),
+-- `words` an array, like N.start_peer: in the background, killed after
+-- `seconds`, without the sanitizer runtime tools/run-tests --sanitize
+-- preloads (its leaks are not ours to report).
+function N.start_program(seconds, words)
+  local q = {}
+  for i = 1, #words do q[i] = N.quote(words[i]) end
+  return start(string.format("env -u LD_PRELOAD timeout -k 2 %d %s", seconds, table.concat(q, " ")))
+end
+
+-- Writes examples/peers/<name> (a peer's config) into directory `dir` with
+-- its ${placeholders} filled from `values`; returns the path. An unfilled
+-- placeholder raises.
+function N.config(name, dir, values)
+  local text = assert(read_file("examples/peers/" .. name), "examples/peers/" .. name .. " missing")
+  text = text:gsub("%${([%w_]+)}", function(key)
+    if values[key] == nil then error("no value for ${" .. key .. "} in " .. name, 0) end
+    return tostring(values[key])
+  end)
+  local path = dir .. "/" .. name
+  local f = assert(io.open(path, "w"))
+  f:write(text)
+  f:close()
+  return path
+end
+
+-- A new scratch directory; N.teardown() removes it.
+function N.tmpdir()
+  local dir = tmp_base("dir")
+  N.must_sh("rm -rf " .. N.quote(dir) .. " && mkdir -p " .. N.quote(dir))
+  dirs[#dirs + 1] = dir
+  return dir
+end
+
+-- Raises unless program `prog` is on PATH (`package`: the Debian package
+-- that has it): a spec that needs another program fails where it is
+-- missing, it does not skip.
+function N.need(prog, package)
+  if not N.have(prog) then
+    error(string.format("%s not found (apt-get install %s; tools/run-tests installs it)", prog, package), 2)
+  end
+end
+
+-- Waits up to `ms` until an SCTP socket listens on `port`; true when one does.
+function N.wait_listening(port, ms)
+  local deadline = H.now() + ms / 1000
+  repeat
+    local ok, out = N.sh("env -u LD_PRELOAD ss -Hln -S")
+    if ok and out:find(":" .. port .. "%s") then return true end
+    sleep_ms(50)
+  until H.now() >= deadline
+  return false
 end
 
 function Peer:output()
@@ -404,6 +471,91 @@ function N.netem_unavailable()
 end
 
 -------------------------------------------------------------------------------
+-- Packet captures: dumpcap writes, tshark decodes
+-------------------------------------------------------------------------------
+
+local captures = {}
+local Capture = {}
+Capture.__index = Capture
+
+-- Starts dumpcap on interface `dev` with capture filter `filter` ("sctp"),
+-- for at most `seconds`; returns once it captures. cap:stop() ends it,
+-- cap:frames(...) reads what it wrote; N.teardown() removes the file.
+function N.capture(dev, filter, seconds)
+  N.need("dumpcap", "tshark")
+  local why = N.root_net_unavailable()
+  if why then error("capturing on " .. dev .. " " .. why, 2) end
+  local file = tmp_base("capture") .. ".pcapng"
+  local proc = N.start_program(seconds or 60, { "dumpcap", "-i", dev, "-f", filter, "-w", file })
+  local cap = setmetatable({ proc = proc, file = file }, Capture)
+  captures[#captures + 1] = cap
+  if not proc:wait_line("(File: )", 10000) then
+    error("dumpcap did not start capturing:\n" .. proc:output(), 2)
+  end
+  return cap
+end
+
+-- The packet count dumpcap last reported ("Packets: N"), or 0.
+function Capture:count()
+  local n = 0
+  for c in self.proc:output():gmatch("Packets: (%d+)") do n = tonumber(c) end
+  return n
+end
+
+-- Stops dumpcap once what was sent so far has been written: it reports its
+-- count every 100 ms or so, and packets still in the kernel's buffer when
+-- it stops would be lost. Returns the number of packets captured.
+function Capture:stop()
+  local deadline = H.now() + 3
+  local last, steady = -1, 0
+  while steady < 3 and H.now() < deadline do
+    local n = self:count()
+    if n == last and n > 0 then steady = steady + 1 else steady = 0 end
+    last = n
+    sleep_ms(100)
+  end
+  self.proc:kill()
+  local done = self.proc:wait(5000)
+  if not done then error("dumpcap did not stop:\n" .. self.proc:output(), 2) end
+  return tonumber(self.proc:output():match("Packets captured: (%d+)")) or self:count()
+end
+
+-- tshark's decoding of the frames matching display filter `filter`: an
+-- array of frames, each mapping every name in `fields` to the array of its
+-- values in that frame, in order (a frame may carry several SCTP chunks,
+-- hence several messages). `decode_as` (optional) is an array of tshark
+-- -d rules ("sctp.port==3869,diameter") for ports not the protocol's own.
+function Capture:frames(filter, fields, decode_as)
+  N.need("tshark", "tshark")
+  local words = { "env", "-u", "LD_PRELOAD", "timeout", "60", "tshark", "-n", "-r", self.file,
+    "-Y", filter, "-T", "fields", "-E", "separator=/t", "-E", "aggregator=,", "-E", "occurrence=a" }
+  for _, rule in ipairs(decode_as or {}) do
+    words[#words + 1] = "-d"
+    words[#words + 1] = rule
+  end
+  for _, f in ipairs(fields) do
+    words[#words + 1] = "-e"
+    words[#words + 1] = f
+  end
+  for i = 1, #words do words[i] = N.quote(words[i]) end
+  local err = self.file .. ".err"
+  local ok, out = N.sh(table.concat(words, " ") .. " 2>" .. N.quote(err))
+  if not ok then error("tshark failed: " .. out .. (read_file(err) or ""), 2) end
+  local frames = {}
+  for line in out:gmatch("[^\n]+") do
+    local frame, i = {}, 0
+    for value in (line .. "\t"):gmatch("([^\t]*)\t") do
+      i = i + 1
+      local list = {}
+      for v in value:gmatch("[^,]+") do list[#list + 1] = v end
+      if fields[i] then frame[fields[i]] = list end
+    end
+    frames[#frames + 1] = frame
+  end
+  return frames
+end
+
+-------------------------------------------------------------------------------
 -- Cleaning up
 -------------------------------------------------------------------------------
 
@@ -418,6 +570,15 @@ function N.teardown()
       p:wait(2000)
       p:remove_files()
     end)
+  end
+  for i = #captures, 1, -1 do
+    os.remove(captures[i].file)
+    os.remove(captures[i].file .. ".err")
+    captures[i] = nil
+  end
+  for i = #dirs, 1, -1 do
+    N.sh("rm -rf " .. N.quote(dirs[i]))
+    dirs[i] = nil
   end
   for i = #links, 1, -1 do
     local link = links[i]

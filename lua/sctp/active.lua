@@ -1,15 +1,14 @@
---- Active mode (gen_sctp's `{active, true | once | N}`): messages go to the
+-- Active mode (gen_sctp's `{active, true | once | N}`): messages go to the
 -- controlling_process handler through dispatch().
--- @module sctp.active
 local core = require "sctp.core"
 core.library_chunk(debug.getinfo(1, "S").source)   -- its frames are the library's
 local state = require "sctp.state"
 local check = require "sctp.check"
 local options = require "sctp.options"
 
-local type, tostring = type, tostring
+local type = type
 local getstate, isclosed = state.get, state.raw.isclosed
-local raise, argerror, is_integer = check.raise, check.argerror, check.is_integer
+local argerror, is_integer = check.argerror, check.is_integer
 local methods = core.methods
 
 -- The `active` option: false, true, "once" or a count N.
@@ -27,14 +26,14 @@ options.lua_options.active = {
         s.active, s.passive_pending = false, true
       end
     else
-      raise("sctp: setopts: active: true, false, \"once\" or an integer -32768..32767 expected, got " .. tostring(v))
+      argerror("setopts", "opts", 'true, false, "once" or an integer -32768..32767', v, "option 'active'")
     end
     return true
   end,
   get = function(sock) return getstate(sock).active end,
 }
 
---- Sets the function that receives messages in active mode:
+-- Sets the function that receives messages in active mode:
 -- `handler(sock, ip, port, ancdata, data)`. Returns `true`.
 function methods.controlling_process(sock, handler)
   if type(handler) ~= "function" then argerror("controlling_process", "handler", "function", handler) end
@@ -58,7 +57,7 @@ local function spend(s)
   end
 end
 
---- Active mode pump: waits up to `timeout` ms for messages and calls the
+-- Active mode pump: waits up to `timeout` ms for messages and calls the
 -- handler for each message already waiting; returns the number of messages
 -- delivered (0 when the time passes with nothing, or when the socket is
 -- passive), or `nil, err, detail`. When an `"once"`/N budget is used up the
@@ -69,7 +68,7 @@ function methods.dispatch(sock, timeout)
   if isclosed(sock) then return nil, "closed", state.CLOSED end
   local s = getstate(sock)
   if not s.handler then
-    raise("sctp: dispatch: no handler: call sock:controlling_process(handler) first")
+    check.raise_arg("dispatch", "self", "no handler: call sock:controlling_process(handler) first")
   end
   if s.passive_pending then deliver_passive(sock, s) end
   local delivered = 0

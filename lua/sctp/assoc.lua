@@ -1,6 +1,5 @@
---- Associations: connect, connect_init, connectx_init, listen, accept,
+-- Associations: connect, connect_init, connectx_init, listen, accept,
 -- peeloff, bindx, socknames, peernames.
--- @module sctp.assoc
 local core = require "sctp.core"
 core.library_chunk(debug.getinfo(1, "S").source)   -- its frames are the library's
 local state = require "sctp.state"
@@ -11,11 +10,13 @@ local wait = require "sctp.wait"
 
 local type, tostring = type, tostring
 local raw, getstate = state.raw, state.get
-local argerror, is_integer, as_errors_of = check.argerror, check.is_integer, check.as_errors_of
+local argerror, is_integer = check.argerror, check.is_integer
 local ended_states = state.ended_states
 local enqueue, recv_kernel = sio.enqueue, sio.recv_kernel
 local methods = core.methods
 
+-- Checked here, not left to the core: the options are applied before the
+-- address and port reach it, and a bad argument must change nothing.
 local function parse_connect_args(fn, sock, addr, port, opts, timeout)
   if fn == "connectx_init" then
     check.addrs(fn, "addrs", addr, "list")
@@ -35,9 +36,11 @@ end
 
 -- Starts an association; returns its id or nil, err, detail.
 local function start_assoc(fn, sock, addr, port, opts, timeout)
-  local ok, err, detail = as_errors_of(fn, nil, parse_connect_args, fn, sock, addr, port, opts, timeout)
+  local ok, err, detail = parse_connect_args(fn, sock, addr, port, opts, timeout)
   if not ok then return nil, err, detail end
-  return as_errors_of(fn, nil, raw.connectx, sock, addr, port)
+  local id
+  id, err, detail = raw.connectx(sock, addr, port)   -- (not a tail call: its errors name fn)
+  return id, err, detail
 end
 
 -- The assoc_change of association `id`, when message data `d` is one.
@@ -63,7 +66,7 @@ local function abandon(sock, s, id)
   end
 end
 
---- Connects and waits for the association: the `assoc_change` event with
+-- Connects and waits for the association: the `assoc_change` event with
 -- state `comm_up`, or `nil, err, detail` ("econnrefused" when the peer
 -- refuses, "timeout"). Messages of other associations that arrive meanwhile
 -- are kept for later `recv`s, in order.
@@ -98,7 +101,7 @@ function methods.connect(sock, addr, port, opts, timeout)
   end
 end
 
---- Starts an association without waiting: `true`; its `comm_up` (or
+-- Starts an association without waiting: `true`; its `comm_up` (or
 -- `cant_assoc`) arrives as an event from `recv`.
 function methods.connect_init(sock, addr, port, opts, timeout)
   local id, err, detail = start_assoc("connect_init", sock, addr, port, opts, timeout)
@@ -106,13 +109,14 @@ function methods.connect_init(sock, addr, port, opts, timeout)
   return true
 end
 
---- Like connect_init to a multi-homed peer given as an array of
+-- Like connect_init to a multi-homed peer given as an array of
 -- addresses; returns the new assoc_id.
 function methods.connectx_init(sock, addrs, port, opts, timeout)
-  return start_assoc("connectx_init", sock, addrs, port, opts, timeout)
+  local id, err, detail = start_assoc("connectx_init", sock, addrs, port, opts, timeout)
+  return id, err, detail
 end
 
---- `listen(true|false)` on a one-to-many socket, `listen(backlog)` on a
+-- `listen(true|false)` on a one-to-many socket, `listen(backlog)` on a
 -- one-to-one socket: `true`.
 function methods.listen(sock, flag)
   local backlog
@@ -120,10 +124,11 @@ function methods.listen(sock, flag)
   elseif flag == false then backlog = 0
   elseif is_integer(flag) and flag >= 0 and flag <= 65535 then backlog = flag
   else argerror("listen", "flag", "boolean or backlog integer", flag) end
-  return raw.listen(sock, backlog)
+  local ok, err, detail = raw.listen(sock, backlog)
+  return ok, err, detail
 end
 
---- Accepts an association on a listening one-to-one socket: a new
+-- Accepts an association on a listening one-to-one socket: a new
 -- connected socket, or `nil, err, detail` ("timeout").
 function methods.accept(sock, timeout)
   check.timeout("accept", timeout)
@@ -133,35 +138,26 @@ function methods.accept(sock, timeout)
   return conn
 end
 
---- Branches one association off into a new one-to-one socket, which
+-- Branches one association off into a new one-to-one socket, which
 -- inherits the options: the new socket or `nil, err, detail`.
 function methods.peeloff(sock, assoc)
-  check.assoc("peeloff", assoc)
   local conn, err, detail = raw.peeloff(sock, assoc)
   if not conn then return nil, err, detail end
   state.new(conn, sock)
   return conn
 end
 
---- Adds or removes local addresses (`sctp_bindx`): `true`.
+-- Adds or removes local addresses (`sctp_bindx`): `true`.
 function methods.bindx(sock, addrs, op)
-  check.addrs("bindx", "addrs", addrs, "list")
-  if op ~= "add" and op ~= "remove" then argerror("bindx", "op", '"add" or "remove"', op) end
+  check.addrs("bindx", "addrs", addrs, "list")   -- the core takes one address too
   if raw.isclosed(sock) then return nil, "closed", state.CLOSED end
   local port = 0
   local names = raw.socknames(sock)
   if names and names[1] then port = names[1][2] end
-  return raw.bindx(sock, addrs, port, op)
+  local ok, err, detail = raw.bindx(sock, addrs, port, op)
+  return ok, err, detail
 end
 
-function methods.socknames(sock, assoc)
-  check.optional_assoc("socknames", assoc)
-  return raw.socknames(sock, assoc)
-end
-
-function methods.peernames(sock, assoc)
-  check.optional_assoc("peernames", assoc)
-  return raw.peernames(sock, assoc)
-end
+methods.socknames, methods.peernames = raw.socknames, raw.peernames
 
 return {}

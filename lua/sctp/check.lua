@@ -1,43 +1,45 @@
---- Argument checks of the Lua layer: a programmer error raises, naming the
--- function and the argument, at the user's line.
+-- Argument checks of the Lua layer, for what the C core never sees (or
+-- sees only after something has changed: connect's options are applied
+-- before the address reaches C). Everything C receives is checked there.
 --
--- Errors point at the user's line: core.where() finds the first frame
--- outside the library's chunks (the same finder as the C core's errors;
--- the chunks are known by identity, so a user's file under a directory
--- named sctp/ keeps its position).
--- @module sctp.check
+-- Errors have one format and one maker, core.argerror (csrc/args.c):
+--   "file:line: sctp: <function>: bad argument '<arg>' (<problem>)"
+-- at the user's line (the first frame outside the library's chunks, known
+-- by identity: a user's file under a directory named sctp/ keeps its
+-- position).
+-- The function named is found by its frame, as the public method or module
+-- function the user called: so those make no tail call into the core (a
+-- tail call replaces their frame; `local ok, err, detail = f() return ok,
+-- err, detail` keeps it).
 local core = require "sctp.core"
 core.library_chunk(debug.getinfo(1, "S").source)   -- its frames are the library's
 
-local type, error, tostring, pcall = type, error, tostring, pcall
+local type, error, pcall = type, error, pcall
 local floor = math.floor
-local where = core.where
 
 local M = {}
 
---- Raises `msg` at the user's line.
-function M.raise(msg)
-  error(where() .. msg, 0)
-end
-local raise = M.raise
+local core_argerror = core.argerror
 
---- Raises "sctp: fn: bad argument 'arg' (expected expected, got type)".
-function M.argerror(fn, arg, expected, value)
-  raise(("sctp: %s: bad argument '%s' (%s expected, got %s)")
-        :format(fn, arg, expected, type(value)))
+-- Raises "sctp: fn: bad argument 'arg' (problem)"; `path` says where
+-- inside the argument ("field 'x'"), or is nil.
+local function raise_arg(fn, arg, problem, path)
+  core_argerror(fn .. ": " .. arg .. (path and ": " .. path or ""), problem)
+end
+M.raise_arg = raise_arg
+
+-- Raises "sctp: fn: bad argument 'arg' (<path: >expected expected, got type)".
+function M.argerror(fn, arg, expected, value, path)
+  raise_arg(fn, arg, expected .. " expected, got " .. type(value), path)
 end
 local argerror = M.argerror
 
---- Runs f(...) and re-raises its Lua error as an error of `fn` (the
--- function the user called), at the user's line. `cleanup` runs first.
-function M.as_errors_of(fn, cleanup, f, ...)
+-- Runs f(...); when it raises, runs `cleanup` and raises the same error.
+function M.cleanup_on_error(cleanup, f, ...)
   local r = {pcall(f, ...)}
   if not r[1] then
-    if cleanup then cleanup() end
-    local msg = tostring(r[2]):gsub("^[^:]*:%d+: ", ""):gsub("^sctp: ", "")
-    msg = msg:gsub("^" .. fn .. ": ", ""):gsub("^setopts: ", ""):gsub("^connect: ", "")
-    msg = msg:gsub("^bindx: ", "")
-    raise(("sctp: %s: %s"):format(fn, msg))
+    cleanup()
+    error(r[2], 0)
   end
   return r[2], r[3], r[4], r[5]
 end
@@ -67,9 +69,6 @@ function M.assoc(fn, assoc)
   end
 end
 
-function M.optional_assoc(fn, assoc)
-  if assoc ~= nil then M.assoc(fn, assoc) end
-end
 
 -- One address: "host" or {host, port}.
 local function is_address(a)
@@ -79,7 +78,7 @@ end
 local expected_addrs = {one = "address", list = "array of addresses",
                         one_or_list = "address or array of addresses"}
 
---- Address arguments, by shape: "one" (connect's addr), "list" (an array
+-- Address arguments, by shape: "one" (connect's addr), "list" (an array
 -- of addresses: bindx, connectx_init, sendx) or "one_or_list" (open's ip).
 -- A list is always an array, even of one address.
 function M.addrs(fn, name, addrs, shape)

@@ -1,7 +1,6 @@
---- Receiving and sending: recv, recv_many, send, sendx, send_many, eof,
+-- Receiving and sending: recv, recv_many, send, sendx, send_many, eof,
 -- abort. The C core reads and writes without blocking; here a call that
 -- would block waits (sctp.wait) and tries again.
--- @module sctp.io
 local core = require "sctp.core"
 core.library_chunk(debug.getinfo(1, "S").source)   -- its frames are the library's
 local state = require "sctp.state"
@@ -13,6 +12,7 @@ local raw, getstate, peek = state.raw, state.get, state.peek
 local argerror, is_integer = check.argerror, check.is_integer
 local check_timeout, check_assoc = check.timeout, check.assoc
 local raw_recv, raw_send, raw_send_assoc, isclosed = raw.recv, raw.send, raw.send_assoc, raw.isclosed
+local raw_info = raw.info
 local kernel_wait_ms, wait_for, deadline_of = wait.kernel_wait_ms, wait.wait, wait.deadline
 local ended_states = state.ended_states
 local methods = core.methods
@@ -22,7 +22,7 @@ local M = {}
 ---------------------------------------------------------------------------
 -- Receiving.
 
---- Keeps a message read by connect() while it waited for its own comm_up.
+-- Keeps a message read by connect() while it waited for its own comm_up.
 function M.enqueue(s, a, b, c, d)
   s.qtail = s.qtail + 1
   s.queue[s.qtail] = {a, b, c, d}
@@ -36,7 +36,7 @@ local function dequeue(s)
   return m[1], m[2], m[3], m[4]
 end
 
---- Calls attempt(sock, a, b, c, d) until it answers anything but
+-- Calls attempt(sock, a, b, c, d) until it answers anything but
 -- `nil, "eagain"`, waiting for `events` ("r" or "w") between tries, up to
 -- `deadline`: the one try / wait / try again loop. A send ("w") on a
 -- socket with `non_block_send` answers "eagain" instead of waiting.
@@ -58,7 +58,7 @@ local function read_one(sock, deadline)
   return raw_recv(sock, kernel_wait_ms(sock, deadline))
 end
 
---- Waits for and reads the next message from the kernel (not the queue).
+-- Waits for and reads the next message from the kernel (not the queue).
 function M.recv_kernel(sock, deadline)
   return retry(sock, "r", deadline, "recv", read_one, deadline)
 end
@@ -95,7 +95,7 @@ local function peeled_recv(sock, s, timeout)
   return a, b, c, d
 end
 
---- Receives one whole message or event:
+-- Receives one whole message or event:
 -- `from_ip, from_port, ancdata, data` or `nil, err, detail`.
 function methods.recv(sock, timeout)
   check_timeout("recv", timeout)
@@ -103,14 +103,15 @@ function methods.recv(sock, timeout)
   if s.qhead <= s.qtail and not isclosed(sock) then return dequeue(s) end
   if s.peeled then return peeled_recv(sock, s, timeout) end
   if timeout == 0 then return recv_now(sock) end
-  return recv_kernel(sock, timeout and deadline_of(timeout))
+  local a, b, c, d = recv_kernel(sock, timeout and deadline_of(timeout))
+  return a, b, c, d
 end
 
 local function read_many(sock, max, deadline)
   return raw.recv_many(sock, max, kernel_wait_ms(sock, deadline))
 end
 
---- Receives up to `max` messages in one call: waits (up to `timeout`) for
+-- Receives up to `max` messages in one call: waits (up to `timeout`) for
 -- the first, then takes those already waiting. Returns an array of
 -- `{from_ip, from_port, ancdata, data}` (what `recv` returns, packed), or
 -- `nil, err, detail`.
@@ -130,45 +131,43 @@ function methods.recv_many(sock, max, timeout)
     return nil, "timeout", "recv_many: no message waiting"
   end
   local deadline = timeout and deadline_of(timeout)
-  return retry(sock, "r", deadline, "recv_many", read_many, max, deadline)
+  local msgs, err, detail = retry(sock, "r", deadline, "recv_many", read_many, max, deadline)
+  return msgs, err, detail
 end
 
 ---------------------------------------------------------------------------
 -- Sending.
 
---- Calls fn(sock, a, b, c, d) until the send buffer takes it: waits while
+-- Calls fn(sock, a, b, c, d) until the send buffer takes it: waits while
 -- it answers "eagain", unless the socket has `non_block_send`.
 function M.send_wait(sock, fn, a, b, c, d)
   return retry(sock, "w", nil, "send", fn, a, b, c, d)
 end
 local send_wait = M.send_wait
 
---- `send(sndrcvinfo, data)` or `send(assoc, stream, data)`: `true` or
+-- `send(sndrcvinfo, data)` or `send(assoc, stream, data)`: `true` or
 -- `nil, err, detail`. Waits while the send buffer is full unless the
 -- socket has `non_block_send`.
 function methods.send(sock, a, b, c)
   -- the three-argument form is told by its integer stream (data is never
   -- one): no vararg function on this path
+  -- (the core checks the arguments)
+  local ok, err, detail
   if c ~= nil or is_integer(b) then
-    if type(a) ~= "table" and not is_integer(a) then argerror("send", "assoc", "assoc table or assoc_id", a) end
-    if not is_integer(b) then argerror("send", "stream", "integer", b) end
-    if type(c) ~= "string" and type(c) ~= "table" then argerror("send", "data", "string or array of strings", c) end
-    return send_wait(sock, raw_send_assoc, a, b, c)
+    ok, err, detail = send_wait(sock, raw_send_assoc, a, b, c)
+  else
+    ok, err, detail = send_wait(sock, raw_send, a, b)
   end
-  if type(a) ~= "table" then argerror("send", "sndrcvinfo", "table", a) end
-  if type(b) ~= "string" and type(b) ~= "table" then argerror("send", "data", "string or array of strings", b) end
-  return send_wait(sock, raw_send, a, b)
+  return ok, err, detail
 end
 
---- Sends to the peer with these addresses, setting up the association
+-- Sends to the peer with these addresses, setting up the association
 -- implicitly when there is none (`sctp_sendx`): the `assoc_id`, or
 -- `nil, err, detail`.
 function methods.sendx(sock, addrs, port, sndrcvinfo, data)
-  check.addrs("sendx", "addrs", addrs, "list")
-  check.port("sendx", port, 1)
-  if type(sndrcvinfo) ~= "table" then argerror("sendx", "sndrcvinfo", "table", sndrcvinfo) end
-  if type(data) ~= "string" and type(data) ~= "table" then argerror("sendx", "data", "string or array of strings", data) end
-  return send_wait(sock, raw.sendx, addrs, port, sndrcvinfo, data)
+  check.addrs("sendx", "addrs", addrs, "list")   -- the core takes one address too
+  local id, err, detail = send_wait(sock, raw.sendx, addrs, port, sndrcvinfo, data)
+  return id, err, detail
 end
 
 -- One sendmmsg from the first entry not yet sent; notes how far it got.
@@ -178,14 +177,13 @@ local function send_from(sock, list, progress)
   return n, err, detail
 end
 
---- Sends many messages with few system calls (sendmmsg): `list` holds
+-- Sends many messages with few system calls (sendmmsg): `list` holds
 -- entries `{sndrcvinfo, data}` or `{assoc, stream, data}`, as the two forms
 -- of `send` (data a string). Waits while the buffer is full unless
 -- `non_block_send`. Returns `true`, or `nil, err, detail, sent` where
 -- `sent` counts the messages that went out before the failure. An invalid
 -- entry raises (the entries before it have gone out).
 function methods.send_many(sock, list)
-  if type(list) ~= "table" then argerror("send_many", "list", "array of messages", list) end
   local progress = {next = 1}
   local ok, err, detail = retry(sock, "w", nil, "send_many", send_from, list, progress)
   if ok then return true end
@@ -195,48 +193,50 @@ end
 ---------------------------------------------------------------------------
 -- Ending one association.
 
+-- The kind of socket, from the core: it outlives close(), which drops the
+-- Lua state, so a closed one-to-one socket still answers nil, "closed".
 local function is_stream(sock)
-  local s = peek(sock)
-  return s and s.stream
+  local _, stype = raw_info(sock)
+  return stype == "stream"
 end
 
 -- A peeled-off socket has one association: `assoc` may be omitted.
 local function single_assoc(sock, assoc)
-  local s = peek(sock)
-  if s and s.peeled and assoc == nil then return 0 end
+  if assoc == nil and select(3, raw_info(sock)) then return 0 end
   return assoc
 end
 
---- Graceful shutdown of one association (SCTP_EOF): `true`. On a
+-- Graceful shutdown of one association (SCTP_EOF): `true`. On a
 -- one-to-one socket (where Linux refuses SCTP_EOF) it is shutdown(SHUT_WR),
 -- and `assoc` may be omitted.
 function methods.eof(sock, assoc)
   if is_stream(sock) then
     if assoc ~= nil then check_assoc("eof", assoc) end
-    return raw.shutdown(sock, "w")
+    local ok, err, detail = raw.shutdown(sock, "w")
+    return ok, err, detail
   end
-  assoc = single_assoc(sock, assoc)
-  check_assoc("eof", assoc)
-  return send_wait(sock, raw.eof, assoc)
+  local ok, err, detail = send_wait(sock, raw.eof, single_assoc(sock, assoc))
+  return ok, err, detail
 end
 
---- Abortive termination of one association (SCTP_ABORT), with an optional
+-- Abortive termination of one association (SCTP_ABORT), with an optional
 -- reason carried in the ABORT chunk: `true`. On a one-to-one socket
 -- (where Linux refuses SCTP_ABORT) the association is aborted by closing
 -- the socket with linger {true, 0}: the socket is closed afterwards.
 function methods.abort(sock, assoc, reason)
-  if reason ~= nil and type(reason) ~= "string" then argerror("abort", "reason", "string or nil", reason) end
   if is_stream(sock) then
+    -- (what the core would check, had it the assoc and the reason)
     if assoc ~= nil then check_assoc("abort", assoc) end
+    if reason ~= nil and type(reason) ~= "string" then argerror("abort", "reason", "string or nil", reason) end
     if isclosed(sock) then return nil, "closed", state.CLOSED end
     local ok, err, detail = raw.setopt(sock, "linger", {true, 0})
     if not ok then return nil, err, detail end
-    state.drop(sock)
-    return raw.close(sock)
+    -- the one close path: event loops forget the descriptor, waiters wake
+    local closed, err2, detail2 = methods.close(sock)
+    return closed, err2, detail2
   end
-  assoc = single_assoc(sock, assoc)
-  check_assoc("abort", assoc)
-  return send_wait(sock, raw.abort, assoc, reason)
+  local ok, err, detail = send_wait(sock, raw.abort, single_assoc(sock, assoc), reason)
+  return ok, err, detail
 end
 
 return M

@@ -1,15 +1,14 @@
---- Socket options: a few are policy and live here (`mode`, `buffer`,
+-- Socket options: a few are policy and live here (`mode`, `buffer`,
 -- `non_block_send`, and `active` from sctp.active); the rest go to the C
 -- codec (csrc/option_table.c, csrc/options.c), one row per option and field.
--- @module sctp.options
 local core = require "sctp.core"
 core.library_chunk(debug.getinfo(1, "S").source)   -- its frames are the library's
 local state = require "sctp.state"
 local check = require "sctp.check"
 
-local type, pairs, ipairs, tostring, pcall = type, pairs, ipairs, tostring, pcall
+local type, pairs, ipairs, tostring = type, pairs, ipairs, tostring
 local raw, getstate = state.raw, state.get
-local raise, argerror, is_integer = check.raise, check.argerror, check.is_integer
+local raise_arg, argerror = check.raise_arg, check.argerror
 local isclosed = raw.isclosed
 local methods = core.methods
 
@@ -18,14 +17,11 @@ local M = {}
 local core_options = {}
 for _, name in ipairs(core.optnames()) do core_options[name] = true end
 
---- The options handled in Lua: name -> {set = fn(sock, v), get = fn(sock)}.
+-- The options handled in Lua: name -> {set = fn(sock, v), get = fn(sock)}.
 local lua_options = {
   mode = {
     set = function(sock, v)
-      if v ~= "binary" and v ~= "list" then
-        raise("sctp: setopts: mode: \"binary\" or \"list\" expected, got " .. tostring(v))
-      end
-      raw.setmode(sock, v)
+      raw.setmode(sock, v)   -- checks v
       getstate(sock).mode = v
       return true
     end,
@@ -33,10 +29,7 @@ local lua_options = {
   },
   buffer = {
     set = function(sock, v)
-      if not is_integer(v) or v < 256 or v > 2^30 then
-        raise("sctp: setopts: buffer: integer 256..2^30 expected, got " .. tostring(v))
-      end
-      raw.setbuffer(sock, v)
+      raw.setbuffer(sock, v)   -- checks v
       getstate(sock).buffer = v
       return true
     end,
@@ -45,7 +38,7 @@ local lua_options = {
   non_block_send = {
     set = function(sock, v)
       if type(v) ~= "boolean" then
-        raise("sctp: setopts: non_block_send: boolean expected, got " .. type(v))
+        argerror("setopts", "opts", "boolean", v, "option 'non_block_send'")
       end
       getstate(sock).non_block_send = v
       return true
@@ -55,30 +48,22 @@ local lua_options = {
 }
 M.lua_options = lua_options
 
---- Options open() takes that are not socket options.
+-- Options open() takes that are not socket options.
 M.open_only = {ip = true, ifaddr = true, port = true, family = true, type = true}
 
---- Raises naming `fn` for a name in `opts` that is no option (nor in `extra`).
+-- Raises naming `fn` for a name in `opts` that is no option (nor in `extra`).
 function M.check_names(fn, opts, extra)
   for name in pairs(opts) do
     if not (lua_options[name] or core_options[name] or (extra and extra[name])) then
-      raise(("sctp: %s: unknown option '%s'"):format(fn, tostring(name)))
+      raise_arg(fn, "opts", ("unknown option '%s'"):format(tostring(name)))
     end
   end
-end
-
--- Calls a C option function; its argument errors are re-raised at the
--- user's line with the library prefix.
-local function call_codec(fn, sock, name, value)
-  local okcall, ok, err, detail = pcall(fn, sock, name, value)
-  if not okcall then raise("sctp: " .. tostring(ok):gsub("^[^:]*:%d+: ", ""):gsub("^sctp: ", "")) end
-  return ok, err, detail
 end
 
 local function set_one(sock, name, value)
   local lua_opt = lua_options[name]
   if lua_opt then return lua_opt.set(sock, value) end
-  local ok, err, detail = call_codec(raw.setopt, sock, name, value)
+  local ok, err, detail = raw.setopt(sock, name, value)
   if ok and name == "sctp_events" and value.association_event ~= nil then
     getstate(sock).assoc_events = value.association_event
   end
@@ -89,7 +74,7 @@ end
 -- priority is applied after everything else.
 local applied_last = {priority = true}
 
---- Applies `opts` (names already checked); `skip` names options not to
+-- Applies `opts` (names already checked); `skip` names options not to
 -- apply (open's own keys). `true` or `nil, err, detail`.
 function M.apply(sock, opts, skip)
   for pass = 1, 2 do
@@ -113,32 +98,40 @@ function M.apply(sock, opts, skip)
   return true
 end
 
---- Sets socket options: `true` or `nil, err, detail`.
+-- Sets socket options: `true` or `nil, err, detail`.
 function methods.setopts(sock, opts)
   if type(opts) ~= "table" then argerror("setopts", "opts", "table", opts) end
   if isclosed(sock) then return nil, "closed", state.CLOSED end
   M.check_names("setopts", opts)
-  return M.apply(sock, opts)
+  local ok, err, detail = M.apply(sock, opts)
+  return ok, err, detail
 end
 
 local function get_one(sock, name, arg)
-  if not (lua_options[name] or core_options[name]) then
-    raise(("sctp: getopts: unknown option '%s'"):format(tostring(name)))
-  end
   if lua_options[name] then return lua_options[name].get(sock) end
-  return call_codec(raw.getopt, sock, name, arg)
+  local v, err, detail = raw.getopt(sock, name, arg)
+  return v, err, detail
 end
 
---- Reads options: a table name -> value, or `nil, err, detail`. Options
+-- Reads options: a table name -> value, or `nil, err, detail`. Options
 -- that take an argument are given as hash entries (`sctp_status = {assoc_id = id}`).
 function methods.getopts(sock, names)
   if type(names) ~= "table" then argerror("getopts", "names", "table", names) end
   if isclosed(sock) then return nil, "closed", state.CLOSED end
+  -- every name checked before any is read: a bad one raises whatever the
+  -- order pairs() gives, not after another option has failed
+  for key, value in pairs(names) do
+    local name = key
+    if type(key) == "number" then name = value end
+    if type(name) ~= "string" then argerror("getopts", "names", "option names", name) end
+    if not (lua_options[name] or core_options[name]) then
+      raise_arg("getopts", "names", ("unknown option '%s'"):format(name))
+    end
+  end
   local out = {}
   for key, value in pairs(names) do
     local name, arg = key, value
     if type(key) == "number" then name, arg = value, nil end
-    if type(name) ~= "string" then argerror("getopts", "names", "option names", name) end
     local v, err, detail = get_one(sock, name, arg)
     if v == nil then return nil, err, detail end
     out[name] = v

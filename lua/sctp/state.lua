@@ -1,4 +1,4 @@
---- Per-socket Lua state, and the raw C methods.
+-- Per-socket Lua state, and the raw C methods.
 --
 -- The state of a socket is a table kept in the socket userdata itself (its
 -- user value, on every Lua version): it goes with its socket even when it
@@ -9,7 +9,6 @@
 --
 -- `raw` holds the C methods as the core made them, before the Lua layer
 -- puts its own methods in their place: load this module first.
--- @module sctp.state
 local core = require "sctp.core"
 core.library_chunk(debug.getinfo(1, "S").source)   -- its frames are the library's
 
@@ -21,16 +20,16 @@ M.raw = raw
 
 local getst, setst = raw.getstate, raw.setstate
 
---- The default size of the receive buffer (`buffer`), as gen_sctp's.
+-- The default size of the receive buffer (`buffer`), as gen_sctp's.
 M.DEFAULT_BUFFER = 65536
 
---- The `detail` of every operation on a closed socket.
+-- The `detail` of every operation on a closed socket.
 M.CLOSED = "socket is closed"
 
---- The assoc_change states that end an association.
+-- The assoc_change states that end an association.
 M.ended_states = {comm_lost = true, shutdown_comp = true, cant_assoc = true}
 
---- A fresh state for `sock`. `parent` (a listening or one-to-many socket)
+-- A fresh state for `sock`. `parent` (a listening or one-to-many socket)
 -- passes on the Lua-level settings to an accepted or peeled-off socket;
 -- the kernel copies its own.
 function M.new(sock, parent)
@@ -50,16 +49,16 @@ function M.new(sock, parent)
   return s
 end
 
---- The state of `sock`, made when it has none (raises naming the method
+-- The state of `sock`, made when it has none (raises naming the method
 -- the user called when `sock` is not a socket).
 function M.get(sock)
   return getst(sock) or M.new(sock)
 end
 
---- The state of `sock`, or nil when it has none (or is not a socket).
+-- The state of `sock`, or nil when it has none (or is not a socket).
 M.peek = getst
 
---- Forgets the state of `sock` (it is being closed).
+-- Forgets the state of `sock` (it is being closed).
 function M.drop(sock)
   setst(sock, nil)
 end
