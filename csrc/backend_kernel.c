@@ -171,19 +171,16 @@ static int k_pollfd(int h)
 
 /* One sock_diag dump request (NLM_F_DUMP) for SCTP associations with
  * their sctp_info; the reply is read to its NLMSG_DONE (or NLMSG_ERROR). */
-static int k_diag_dump(int family, char **out, size_t *len)
+#define DIAG_CHUNK 65536   /* the reply is read in steps of this many bytes */
+
+/* Sends the dump request for SCTP associations of `family`. */
+static int diag_request(int fd, int family)
 {
     struct {
         struct nlmsghdr nlh;
         struct inet_diag_req_v2 req;
     } msg;
     struct timeval tv = {5, 0};   /* the kernel answers at once: never wait forever */
-    size_t cap = 0, used = 0;
-    char *buf = NULL;
-    int done = 0, err = 0;
-    int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-    if (fd < 0)
-        return -1;
     memset(&msg, 0, sizeof msg);
     msg.nlh.nlmsg_len = sizeof msg;
     msg.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
@@ -195,19 +192,55 @@ static int k_diag_dump(int family, char **out, size_t *len)
     msg.req.idiag_ext = 1u << (INET_DIAG_INFO - 1);
     if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0
         || send(fd, &msg, sizeof msg, 0) < 0)
+        return -1;
+    return 0;
+}
+
+/* Scans the messages in buf[off, end): 1 when the dump has ended, with
+ * NLMSG_DONE or NLMSG_ERROR (e.g. no sctp_diag: its errno in *err). */
+static int diag_ended(const char *buf, size_t off, size_t end, int *err)
+{
+    struct nlmsghdr h;
+    int done = 0;
+    for (; off + sizeof h <= end; off += NLMSG_ALIGN(h.nlmsg_len)) {
+        memcpy(&h, buf + off, sizeof h);
+        if (h.nlmsg_len < sizeof h || h.nlmsg_len > end - off)
+            break;
+        if (h.nlmsg_type == NLMSG_DONE)
+            done = 1;
+        if (h.nlmsg_type == NLMSG_ERROR) {
+            struct nlmsgerr e;
+            done = 1;
+            if (h.nlmsg_len >= NLMSG_LENGTH(sizeof e)) {
+                memcpy(&e, buf + off + NLMSG_HDRLEN, sizeof e);
+                if (e.error < 0)
+                    *err = -e.error;
+            }
+        }
+    }
+    return done;
+}
+
+static int k_diag_dump(int family, char **out, size_t *len)
+{
+    size_t cap = 0, used = 0;
+    char *buf = NULL;
+    int done = 0, err = 0;
+    int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+    if (fd < 0)
+        return -1;
+    if (diag_request(fd, family) < 0)
         goto fail;
     while (!done) {
         ssize_t n;
-        struct nlmsghdr h;
-        size_t off;
-        if (cap - used < 65536) {
-            char *bigger = realloc(buf, cap + 65536);
+        if (cap - used < DIAG_CHUNK) {
+            char *bigger = realloc(buf, cap + DIAG_CHUNK);
             if (!bigger) {
                 errno = ENOMEM;
                 goto fail;
             }
             buf = bigger;
-            cap += 65536;
+            cap += DIAG_CHUNK;
         }
         n = recv(fd, buf + used, cap - used, 0);
         if (n < 0) {
@@ -217,23 +250,7 @@ static int k_diag_dump(int family, char **out, size_t *len)
         }
         if (n == 0)
             break;
-        /* the dump ends with NLMSG_DONE, or NLMSG_ERROR (e.g. no sctp_diag) */
-        for (off = used; off + sizeof(struct nlmsghdr) <= used + (size_t)n; off += NLMSG_ALIGN(h.nlmsg_len)) {
-            memcpy(&h, buf + off, sizeof h);
-            if (h.nlmsg_len < sizeof h || h.nlmsg_len > used + (size_t)n - off)
-                break;
-            if (h.nlmsg_type == NLMSG_DONE)
-                done = 1;
-            if (h.nlmsg_type == NLMSG_ERROR) {
-                struct nlmsgerr e;
-                done = 1;
-                if (h.nlmsg_len >= NLMSG_LENGTH(sizeof e)) {
-                    memcpy(&e, buf + off + NLMSG_HDRLEN, sizeof e);
-                    if (e.error < 0)
-                        err = -e.error;
-                }
-            }
-        }
+        done = diag_ended(buf, used, used + (size_t)n, &err);
         used += (size_t)n;
     }
     close(fd);

@@ -66,6 +66,15 @@ enum { LSCTP_PORT_FROM_PEER = 1, LSCTP_PORT_FROM_LOCAL = 2 };
 #define S32 (-2147483647LL - 1), 2147483647LL
 #define ASSOC(st, m) KEY(st, m, "assoc_id", F_INT, S32)
 
+/* Before a loop over constant rows: unrolled, each row folds into plain code. */
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 8
+#define LSCTP_UNROLL _Pragma("GCC unroll 16")
+#elif defined(__clang__)
+#define LSCTP_UNROLL _Pragma("unroll")
+#else
+#define LSCTP_UNROLL
+#endif
+
 /* The integer in the member (host order, signed when min < 0). Inline, as
  * is lsctp_push_row: a decoder that runs per message (sndrcvinfo) loops
  * over its constant rows unrolled, and the compiler folds each row into

@@ -55,11 +55,7 @@ void lsctp_pushsndrcvinfo(lua_State *L, const struct sctp_sndrcvinfo *info)
 {
     size_t i;
     lua_createtable(L, 0, 10);
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 8
-#pragma GCC unroll 16
-#elif defined(__clang__)
-#pragma unroll
-#endif
+    LSCTP_UNROLL
     for (i = 0; i < NROWS; i++)
         lsctp_push_row(L, (const char *)info, &sinfo_fields[i]);
 }
@@ -70,11 +66,7 @@ void lsctp_pushsndrcvinfo(lua_State *L, const struct sctp_sndrcvinfo *info)
 static const lsctp_field *sinfo_field(const char *k)
 {
     size_t i;
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 8
-#pragma GCC unroll 16
-#elif defined(__clang__)
-#pragma unroll
-#endif
+    LSCTP_UNROLL
     for (i = 0; i < NROWS; i++)
         if (sinfo_fields[i].name[0] == k[0] && strcmp(sinfo_fields[i].name, k) == 0)
             return &sinfo_fields[i];

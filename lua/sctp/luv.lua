@@ -16,40 +16,37 @@ require("sctp.core").library_chunk(debug.getinfo(1, "S").source)   -- its frames
 
 local M = {}
 
-function M.waiter(uv)
-  uv = uv or require "luv"
-  local watches = setmetatable({}, {__mode = "k"})   -- sock -> watch
+-- Resumes a coroutine from a loop callback; errors surface in the loop.
+local function resume(co)
+  local ok, err = coroutine.resume(co)
+  if not ok then error(err, 0) end
+end
 
-  -- Resumes a coroutine from a loop callback; errors surface in the loop.
-  local function resume(co)
-    local ok, err = coroutine.resume(co)
-    if not ok then error(err, 0) end
-  end
-
-  -- (Re)starts the poll handle for the directions still waited for.
-  local function update(w)
-    if w.closed then return end
-    local ev = (w.r and "r" or "") .. (w.w and "w" or "")
-    if ev == "" then
-      w.handle:stop()
-    else
-      w.handle:start(ev, function(err, got)
-        got = got or ""
-        for _, dir in ipairs({"r", "w"}) do
-          local co = w[dir]
-          if co and (err or got:find(dir, 1, true)) then
-            w[dir] = nil
-            resume(co)
-          end
+-- (Re)starts the poll handle of watch w for the directions still waited for.
+local function update(w)
+  if w.closed then return end
+  local ev = (w.r and "r" or "") .. (w.w and "w" or "")
+  if ev == "" then
+    w.handle:stop()
+  else
+    w.handle:start(ev, function(err, got)
+      got = got or ""
+      for _, dir in ipairs({"r", "w"}) do
+        local co = w[dir]
+        if co and (err or got:find(dir, 1, true)) then
+          w[dir] = nil
+          resume(co)
         end
-        update(w)
-      end)
-    end
+      end
+      update(w)
+    end)
   end
+end
 
-  -- Called by sock:close(): wake the waiters on the next loop turn, then
-  -- close the handle (libuv wants poll handles gone before their fd).
-  local function release(sock)
+-- What sock:close() calls: wakes the waiters on the next loop turn, then
+-- closes the handle (libuv wants poll handles gone before their fd).
+local function releaser(uv, watches)
+  return function(sock)
     local w = watches[sock]
     if not w then return end
     watches[sock] = nil
@@ -68,6 +65,12 @@ function M.waiter(uv)
       end)
     end
   end
+end
+
+function M.waiter(uv)
+  uv = uv or require "luv"
+  local watches = setmetatable({}, {__mode = "k"})   -- sock -> watch
+  local release = releaser(uv, watches)
 
   return function(sock, events, timeout_ms)
     local co, main = coroutine.running()
