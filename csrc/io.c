@@ -384,6 +384,6 @@ static const luaL_Reg io_methods[] = {
 
 void lsctp_io_open(lua_State *L)
 {
-    luaL_setfuncs(L, io_methods, 0);
+    lsctp_setmethods(L, io_methods);
     lsctp_recv_open(L);
 }

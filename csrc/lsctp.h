@@ -125,7 +125,13 @@ typedef struct lsctp_socket {
     lsctp_send_defaults send_cache[LSCTP_SEND_CACHE];
 } lsctp_socket;
 
+/* Checks that idx is a socket (raises naming the method otherwise). Fast
+ * in the methods lsctp_setmethods registers: they hold the metatable as
+ * upvalue 1, compared without a registry lookup. */
 lsctp_socket *lsctp_checksocket(lua_State *L, int idx);
+/* Sets the methods of l into the table on top, each with the socket
+ * metatable as its upvalue 1 (see lsctp_checksocket). */
+void lsctp_setmethods(lua_State *L, const luaL_Reg *l);
 /* Returns the socket or NULL after pushing nil, "closed", detail (3 values). */
 lsctp_socket *lsctp_opensocket(lua_State *L, int idx);
 lsctp_socket *lsctp_newsocket(lua_State *L, int fd, int family, int type);
@@ -203,6 +209,9 @@ void lsctp_puship_cached(lua_State *L, const struct sockaddr *sa, socklen_t len,
 
 /* --- Decoders ------------------------------------------------------------ */
 void lsctp_pushsndrcvinfo(lua_State *L, const struct sctp_sndrcvinfo *info);
+/* Pushes the record refilled into the table at `into` (an absolute index;
+ * 0: a new table, as lsctp_pushsndrcvinfo). */
+void lsctp_fillsndrcvinfo(lua_State *L, const struct sctp_sndrcvinfo *info, int into);
 void lsctp_checksndrcvinfo(lua_State *L, int idx, struct sctp_sndrcvinfo *info,
                            const char *what);
 extern const lsctp_flagname lsctp_sinfo_flags[];

@@ -190,7 +190,7 @@ static const luaL_Reg option_methods[] = {
 
 void lsctp_options_open(lua_State *L)
 {
-    luaL_setfuncs(L, option_methods, 0);
+    lsctp_setmethods(L, option_methods);
 }
 
 /* core.optnames() on the module table */

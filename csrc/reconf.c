@@ -106,7 +106,7 @@ static const luaL_Reg reconf_methods[] = {
 
 void lsctp_reconf_open(lua_State *L)
 {
-    luaL_setfuncs(L, reconf_methods, 0);
+    lsctp_setmethods(L, reconf_methods);
 }
 
 #else /* headers without RFC 6525: no such methods */

@@ -132,9 +132,38 @@ static void push_list(lua_State *L, const char *p, size_t len)
     }
 }
 
+/* Pushes the ancdata array: `into` (an index, 0 for none) refilled, its
+ * [1] a refilled sndrcvinfo when it held one, or a new array. */
+static void push_ancdata(lua_State *L, const lsctp_rxstate *rx, int into)
+{
+    if (!into) {
+        lua_createtable(L, rx->have_info, 0);
+        if (rx->have_info) {
+            lsctp_pushsndrcvinfo(L, &rx->info);
+            lua_rawseti(L, -2, 1);
+        }
+        return;
+    }
+    lua_pushvalue(L, into);
+    if (!rx->have_info) {
+        lua_pushnil(L);
+    } else {
+        lua_rawgeti(L, -1, 1);
+        if (lua_istable(L, -1)) {
+            lsctp_fillsndrcvinfo(L, &rx->info, lua_gettop(L));
+            lua_remove(L, -2);
+        } else {
+            lua_pop(L, 1);
+            lsctp_pushsndrcvinfo(L, &rx->info);
+        }
+    }
+    lua_rawseti(L, -2, 1);
+}
+
 /* Pushes from_ip, from_port, ancdata, data for the complete message of
- * `len` bytes at `data` (the thread's buffer or the socket's own). */
-static int rx_deliver(lua_State *L, lsctp_socket *s, const char *data, size_t len)
+ * `len` bytes at `data` (the thread's buffer or the socket's own); the
+ * ancdata is `into` refilled when it is not 0. */
+static int rx_deliver(lua_State *L, lsctp_socket *s, const char *data, size_t len, int into)
 {
     lsctp_rxstate *rx = &s->rx;
     const struct sockaddr *sa = (const struct sockaddr *)&rx->from;
@@ -148,14 +177,11 @@ static int rx_deliver(lua_State *L, lsctp_socket *s, const char *data, size_t le
         lua_pushinteger(L, ntohs(((const struct sockaddr_in *)sa)->sin_port));
     }
     if (rx->notification) {
-        lua_createtable(L, 0, 0);
+        rx->have_info = 0;   /* an event's ancdata is empty */
+        push_ancdata(L, rx, into);
         lsctp_pushnotification(L, data, len);
     } else {
-        lua_createtable(L, rx->have_info, 0);
-        if (rx->have_info) {
-            lsctp_pushsndrcvinfo(L, &rx->info);
-            lua_rawseti(L, -2, 1);
-        }
+        push_ancdata(L, rx, into);
         if (s->list_mode)
             push_list(L, data, len);
         else
@@ -220,12 +246,12 @@ static void rx_note(lsctp_rxstate *rx, struct msghdr *msg, size_t n)
         rx_control(rx, msg);
 }
 
-/* recv([wait_ms]) -> from_ip, from_port, ancdata, data | nil, "eagain" | nil, err, detail.
+/* recv([wait_ms [, into]]) -> from_ip, from_port, ancdata, data | nil, "eagain" | nil, err, detail.
  * Loops over partial deliveries until MSG_EOR; if the rest has not arrived
  * yet, what was read stays in s->rx for the next call. With wait_ms > 0
  * (only when the Lua layer knows this thread may block) each read waits up
  * to that long in the backend; else none does. */
-static int rx_one(lua_State *L, lsctp_socket *s, int wait_ms)
+static int rx_one(lua_State *L, lsctp_socket *s, int wait_ms, int into)
 {
     union {
         char buf[CMSG_SPACE(sizeof(struct sctp_sndrcvinfo)) + CMSG_SPACE(64)];
@@ -259,7 +285,7 @@ static int rx_one(lua_State *L, lsctp_socket *s, int wait_ms)
             return lsctp_pushfail(L, "closed", "recv: the peer closed the association");
         rx_note(rx, &msg, (size_t)n);
         if (sc && (msg.msg_flags & MSG_EOR)) {
-            int rc = rx_deliver(L, s, sc->buf, (size_t)n);
+            int rc = rx_deliver(L, s, sc->buf, (size_t)n, into);
             scratch_trim(sc);
             return rc;
         }
@@ -272,20 +298,28 @@ static int rx_one(lua_State *L, lsctp_socket *s, int wait_ms)
         }
         rx->len += (size_t)n;
         if (msg.msg_flags & MSG_EOR)
-            return rx_deliver(L, s, rx->buf, rx->len);
+            return rx_deliver(L, s, rx->buf, rx->len, into);
     }
 }
 
 #define WAIT_MS_MAX 3600000   /* the Lua layer asks in slices, far below this */
 
+/* recv([wait_ms [, ancdata]]): ancdata, a table, is refilled and answered
+ * in place of a new one (no new tables per message). */
 static int l_recv(lua_State *L)
 {
     lsctp_socket *s = lsctp_opensocket(L, 1);
-    int wait_ms;
+    int wait_ms, into = 0;
     if (!s)
         return 3;
     wait_ms = (int)lsctp_optint(L, 2, "recv: wait", 0, WAIT_MS_MAX, 0);
-    return rx_one(L, s, wait_ms);
+    if (!lua_isnoneornil(L, 3)) {
+        if (!lua_istable(L, 3))
+            return lsctp_argerror(L, "recv: ancdata", "table or nil expected, got %s",
+                                  luaL_typename(L, 3));
+        into = 3;
+    }
+    return rx_one(L, s, wait_ms, into);
 }
 
 /* recv_many(max [, wait_ms]) -> array of {from_ip, from_port, ancdata, data}
@@ -303,7 +337,7 @@ static int l_recv_many(lua_State *L)
     wait_ms = (int)lsctp_optint(L, 3, "recv_many: wait", 0, WAIT_MS_MAX, 0);
     lua_createtable(L, max < 64 ? max : 64, 0);
     while (n < max) {
-        int i, rc = rx_one(L, s, n == 0 ? wait_ms : 0);
+        int i, rc = rx_one(L, s, n == 0 ? wait_ms : 0, 0);
         if (rc != 4) {
             if (n > 0) {
                 lua_pop(L, rc);
@@ -349,5 +383,5 @@ static const luaL_Reg recv_methods[] = {
 
 void lsctp_recv_open(lua_State *L)
 {
-    luaL_setfuncs(L, recv_methods, 0);
+    lsctp_setmethods(L, recv_methods);
 }

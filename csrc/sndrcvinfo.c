@@ -49,15 +49,96 @@ static const lsctp_field sinfo_fields[] = {
 
 #define NROWS (sizeof sinfo_fields / sizeof sinfo_fields[0] - 1)
 
-/* Per received message: the loop over the constant rows is unrolled, so
- * each row compiles to its plain code (see lsctp_push_row). */
-void lsctp_pushsndrcvinfo(lua_State *L, const struct sctp_sndrcvinfo *info)
+/* The rows' names as Lua strings, made once per Lua state and kept in the
+ * registry (under the address of keys_key): a record is then built with
+ * lua_rawset, with no lookup of a C string per field and message. */
+static const char keys_key = 0;
+
+static void push_keys(lua_State *L)
 {
     size_t i;
-    lua_createtable(L, 0, 10);
+    lua_pushlightuserdata(L, (void *)&keys_key);
+    lua_rawget(L, LUA_REGISTRYINDEX);
+    if (lua_istable(L, -1))
+        return;
+    lua_pop(L, 1);
+    lua_createtable(L, (int)NROWS, 0);
+    for (i = 0; i < NROWS; i++) {
+        lua_pushstring(L, sinfo_fields[i].name);
+        lua_rawseti(L, -2, (int)i + 1);
+    }
+    lua_pushlightuserdata(L, (void *)&keys_key);
+    lua_pushvalue(L, -2);
+    lua_rawset(L, LUA_REGISTRYINDEX);
+}
+
+/* Refills the flags array on top with the names of the set bits. */
+static void refill_flags(lua_State *L, unsigned bits, const lsctp_flagname *names)
+{
+    int n = 0, old = (int)lua_rawlen(L, -1);
+    for (; names->name; names++) {
+        if (names->value && (bits & names->value) == names->value) {
+            lua_pushstring(L, names->name);
+            lua_rawseti(L, -2, ++n);
+        }
+    }
+    for (; old > n; old--) {
+        lua_pushnil(L);
+        lua_rawseti(L, -2, old);
+    }
+}
+
+/* Sets row i into the record at t (the key array at keys). Refilling, a
+ * row that does not apply is cleared and the flags array is reused. */
+static inline void fill_row(lua_State *L, const char *base, size_t i, int t, int keys, int refill)
+{
+    const lsctp_field *f = &sinfo_fields[i];
+    int applies = !f->when || ((unsigned)lsctp_get_raw(base, f->when) & f->when->mask);
+    if (!applies && !refill)
+        return;
+    lua_rawgeti(L, keys, (int)i + 1);
+    if (!applies) {
+        lua_pushnil(L);
+    } else if (f->type == F_INT) {
+        lua_pushinteger(L, (lua_Integer)lsctp_get_raw(base, f));
+    } else if (f->type == F_FLAGS && refill) {
+        lua_pushvalue(L, -1);
+        lua_rawget(L, t);
+        if (lua_istable(L, -1))
+            refill_flags(L, (unsigned)lsctp_get_raw(base, f), (const lsctp_flagname *)f->names);
+        else {
+            lua_pop(L, 1);
+            lsctp_push_field(L, base, f);
+        }
+    } else {
+        lsctp_push_field(L, base, f);
+    }
+    lua_rawset(L, t);
+}
+
+/* Per received message: the loop over the constant rows is unrolled, so
+ * each row compiles to its plain code. `into` (an index, 0 for none) is a
+ * record to refill instead of a new one (recv's ancdata reuse). */
+void lsctp_fillsndrcvinfo(lua_State *L, const struct sctp_sndrcvinfo *info, int into)
+{
+    size_t i;
+    int t, keys;
+    if (into)
+        lua_pushvalue(L, into);
+    else
+        lua_createtable(L, 0, 10);
+    t = lua_gettop(L);
+    push_keys(L);
+    keys = t + 1;
     LSCTP_UNROLL
     for (i = 0; i < NROWS; i++)
-        lsctp_push_row(L, (const char *)info, &sinfo_fields[i]);
+        fill_row(L, (const char *)info, i, t, keys, into != 0);
+    lua_pop(L, 1);
+}
+
+void lsctp_pushsndrcvinfo(lua_State *L, const struct sctp_sndrcvinfo *info)
+{
+    lsctp_fillsndrcvinfo(L, info, 0);
 }
 
 /* The row named k: lsctp_find_field unrolled over the constant rows, so

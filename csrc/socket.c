@@ -17,10 +17,30 @@
 
 lsctp_socket *lsctp_checksocket(lua_State *L, int idx)
 {
-    lsctp_socket *s = (lsctp_socket *)luaL_testudata(L, idx, LSCTP_SOCKET_MT);
+    lsctp_socket *s = (lsctp_socket *)lua_touserdata(L, idx);
+    if (s && lua_getmetatable(L, idx)) {
+        /* a function without upvalue 1 compares nothing (an invalid index
+         * is never equal) and falls back on the registry's lookup */
+        int ours = lua_rawequal(L, -1, lua_upvalueindex(1));
+        lua_pop(L, 1);
+        if (ours)
+            return s;
+    }
+    s = (lsctp_socket *)luaL_testudata(L, idx, LSCTP_SOCKET_MT);
     if (!s)
         lsctp_selferror(L, idx);
     return s;
+}
+
+void lsctp_setmethods(lua_State *L, const luaL_Reg *l)
+{
+    luaL_getmetatable(L, LSCTP_SOCKET_MT);
+    for (; l->name; l++) {
+        lua_pushvalue(L, -1);
+        lua_pushcclosure(L, l->func, 1);
+        lua_setfield(L, -3, l->name);
+    }
+    lua_pop(L, 1);
 }
 
 lsctp_socket *lsctp_opensocket(lua_State *L, int idx)
@@ -335,7 +355,7 @@ LSCTP_API int luaopen_sctp_core(lua_State *L)
     lua_pushcfunction(L, l_tostring);
     lua_setfield(L, -2, "__tostring");
     lua_newtable(L);
-    luaL_setfuncs(L, socket_methods, 0);
+    lsctp_setmethods(L, socket_methods);
     lsctp_io_open(L);
     lsctp_reconf_open(L);
     lsctp_options_open(L);

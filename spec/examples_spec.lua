@@ -127,7 +127,9 @@ describe("examples", function()
       local ok, serr, sdetail = client:send(assoc, 0, "hello listener\n")
       assert.truthy(ok, ("send: %s %s; sctpcat: %s"):format(tostring(serr), tostring(sdetail),
                                                               H.read_file(err_file) or ""))
-      H.must(client:eof(assoc))
+      local eok, eerr, edetail = client:eof(assoc)
+      assert.truthy(eok, ("eof: %s %s; sctpcat: %s"):format(tostring(eerr), tostring(edetail),
+                                                           H.read_file(err_file) or ""))
       H.expect_event(client, "assoc_change", "shutdown_comp", 10000)
       local text
       deadline = sctp.gettime() + 10

@@ -53,20 +53,20 @@ local retry = M.retry
 
 -- One read: it waits in the kernel when this thread may block (see
 -- wait.kernel_wait_ms); else, and when that read finds nothing, the waiter
--- decides.
-local function read_one(sock, deadline)
-  return raw_recv(sock, kernel_wait_ms(sock, deadline))
+-- decides. `into`: recv's ancdata table to refill, or nil.
+local function read_one(sock, deadline, into)
+  return raw_recv(sock, kernel_wait_ms(sock, deadline), into)
 end
 
 -- Waits for and reads the next message from the kernel (not the queue).
-function M.recv_kernel(sock, deadline)
-  return retry(sock, "r", deadline, "recv", read_one, deadline)
+function M.recv_kernel(sock, deadline, into)
+  return retry(sock, "r", deadline, "recv", read_one, deadline, into)
 end
 local recv_kernel = M.recv_kernel
 
 -- recv(0): what is there now, or "timeout".
-local function recv_now(sock)
-  local a, b, c, d = raw_recv(sock)
+local function recv_now(sock, into)
+  local a, b, c, d = raw_recv(sock, nil, into)
   if a or b ~= "eagain" then return a, b, c, d end
   return nil, "timeout", "recv: no message waiting"
 end
@@ -74,17 +74,17 @@ end
 -- A peeled-off socket holds one association, but Linux never reports the
 -- end of it as end-of-file (as it does for one-to-one sockets): note the
 -- final assoc_change, and answer "closed" once the queue is empty.
-local function peeled_recv(sock, s, timeout)
+local function peeled_recv(sock, s, timeout, into)
   if s.ended then
-    local a, b, c, d = raw_recv(sock)
+    local a, b, c, d = raw_recv(sock, nil, into)
     if a or (b ~= "eagain" and b ~= "econnreset") then return a, b, c, d end
     return nil, "closed", "recv: the association has ended"
   end
   local a, b, c, d
   if timeout == 0 then
-    a, b, c, d = recv_now(sock)
+    a, b, c, d = recv_now(sock, into)
   else
-    a, b, c, d = recv_kernel(sock, deadline_of(timeout))
+    a, b, c, d = recv_kernel(sock, deadline_of(timeout), into)
   end
   if type(d) == "table" and d.event == "assoc_change" and ended_states[d.state] then
     s.ended = true
@@ -95,15 +95,36 @@ local function peeled_recv(sock, s, timeout)
   return a, b, c, d
 end
 
--- Receives one whole message or event:
--- `from_ip, from_port, ancdata, data` or `nil, err, detail`.
-function methods.recv(sock, timeout)
+-- recv when the fast path does not apply: a timeout, queued messages, a
+-- peeled-off socket, or a first read that found nothing.
+local function recv_slow(sock, timeout, into)
   check_timeout("recv", timeout)
+  if into ~= nil and type(into) ~= "table" then argerror("recv", "ancdata", "table or nil", into) end
   local s = peek(sock) or getstate(sock)   -- getstate checks that sock is one
   if s.qhead <= s.qtail and not isclosed(sock) then return dequeue(s) end
-  if s.peeled then return peeled_recv(sock, s, timeout) end
-  if timeout == 0 then return recv_now(sock) end
-  local a, b, c, d = recv_kernel(sock, timeout and deadline_of(timeout))
+  if s.peeled then return peeled_recv(sock, s, timeout, into) end
+  if timeout == 0 then return recv_now(sock, into) end
+  local a, b, c, d = recv_kernel(sock, timeout and deadline_of(timeout), into)
+  return a, b, c, d
+end
+
+-- Receives one whole message or event:
+-- `from_ip, from_port, ancdata, data` or `nil, err, detail`. `ancdata`
+-- (a table, optional) is refilled and returned instead of a new table.
+-- The common case (no timeout, nothing queued, not peeled off) reads at
+-- once, with no function in between; the core checks the arguments.
+function methods.recv(sock, timeout, ancdata)
+  if timeout == nil then
+    local s = peek(sock)
+    if s and s.qtail < s.qhead and not s.peeled then
+      local a, b, c, d = raw_recv(sock, kernel_wait_ms(sock), ancdata)
+      if a or b ~= "eagain" then return a, b, c, d end
+      -- nothing yet: wait before the slow path's first read
+      local ok, err, detail = wait_for(sock, "r", nil, "recv")
+      if not ok then return nil, err, detail end
+    end
+  end
+  local a, b, c, d = recv_slow(sock, timeout, ancdata)
   return a, b, c, d
 end
 
@@ -149,15 +170,14 @@ local send_wait = M.send_wait
 -- `nil, err, detail`. Waits while the send buffer is full unless the
 -- socket has `non_block_send`.
 function methods.send(sock, a, b, c)
-  -- the three-argument form is told by its integer stream (data is never
-  -- one): no vararg function on this path
-  -- (the core checks the arguments)
-  local ok, err, detail
-  if c ~= nil or is_integer(b) then
-    ok, err, detail = send_wait(sock, raw_send_assoc, a, b, c)
-  else
-    ok, err, detail = send_wait(sock, raw_send, a, b)
-  end
+  -- the three-argument form is told by its stream, a number (data never
+  -- is one): no vararg function on this path. The first try calls the
+  -- core directly, which checks the arguments; only a full buffer waits.
+  local fn = raw_send
+  if c ~= nil or type(b) == "number" then fn = raw_send_assoc end
+  local ok, err, detail = fn(sock, a, b, c)
+  if ok or err ~= "eagain" then return ok, err, detail end
+  ok, err, detail = send_wait(sock, fn, a, b, c)
   return ok, err, detail
 end
 

@@ -73,7 +73,12 @@ function M.cqueues_waiter(sock, events, timeout_ms)
   return true
 end
 
+-- cqueues runs its callers in coroutines: the main thread never is one
+-- (running() answers nil on 5.1, `co, true` on 5.2+), and is told apart
+-- without asking cqueues.
 local function in_cqueues()
+  local co, main = running()
+  if not co or main then return false end
   local cqueues = package.loaded.cqueues
   return cqueues and cqueues.running and cqueues.running()
 end
