@@ -143,3 +143,9 @@ fuzz:
 # Long reliability runs (bounded; loopback and namespaces only), in the VM.
 soak: all
 	soak/run
+
+# Instructions per message of the hot path, natively under callgrind, over
+# an in-memory stand-in for the kernel (bench/profile): no SCTP, no VM.
+.PHONY: bench-profile
+bench-profile:
+	bench/profile/run

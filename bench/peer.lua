@@ -12,7 +12,10 @@ local sctp = require "sctp"
 local role, wl = arg[1], arg[2]
 local port, size, count = tonumber(arg[3]), tonumber(arg[4]), tonumber(arg[5])
 local buf, batch = tonumber(arg[6]), tonumber(arg[7] or 0)
-local peer = batch > 0 and "lua-batch" or "lua"
+-- SCTP_BENCH_REUSE set: every recv refills one ancdata table,
+-- sock:recv(nil, anc), instead of making new tables per message.
+local reuse = os.getenv("SCTP_BENCH_REUSE") ~= nil
+local peer = batch > 0 and "lua-batch" or reuse and "lua-reuse" or "lua"
 local gettime, is_event = sctp.gettime, sctp.is_event
 -- bench/icount: with SCTP_BENCH_MARK set, the client executes the marker
 -- instruction (the plugin prints the instruction counts there) once its
@@ -78,9 +81,10 @@ local function open(p)
 end
 
 -- The next data message: data, sndrcvinfo (events are skipped).
+local reused = reuse and {} or nil
 local function recv_data(sock)
   while true do
-    local ip, _, anc, data = sock:recv()
+    local ip, _, anc, data = sock:recv(nil, reused)
     if not ip then fail("recv", _, anc) end
     if not is_event(data) then return data, anc[1] end
   end

@@ -7,7 +7,7 @@
 # after each pair, in the same order. A pair that fails before its first
 # marker (it could not connect) marks nothing; the report skips it.
 set -u
-peers="c lua luajit lua-batch"
+peers="c lua lua-reuse luajit lua-batch"
 workloads="flood64 flood1k flood16k pingpong big many"
 counts="flood64=3000 flood1k=3000 flood16k=1500 pingpong=1500 big=30 many=2500"
 buf=4194304 batch=64
@@ -41,6 +41,7 @@ for name in $workloads; do
     case $peer in
       c) cmd=build/bench/sctp-bench-c ;;
       lua) cmd="lua5.4 bench/peer.lua"; export LUA_CPATH="./build/5.4/?.so;./build/bench/icount/?.so;;" ;;
+      lua-reuse) cmd="env SCTP_BENCH_REUSE=1 lua5.4 bench/peer.lua"; export LUA_CPATH="./build/5.4/?.so;./build/bench/icount/?.so;;" ;;
       lua-batch) cmd="lua5.4 bench/peer.lua"; extra=$batch; export LUA_CPATH="./build/5.4/?.so;./build/bench/icount/?.so;;" ;;
       luajit) cmd="luajit bench/peer.lua"; export LUA_CPATH="./build/luajit/?.so;./build/bench/icount/?.so;;" ;;
     esac

@@ -33,10 +33,11 @@ end
 local names = {"flood64", "flood1k", "flood16k", "pingpong", "big", "many"}
 local label = {flood64 = "flood 64 B", flood1k = "flood 1 KiB", flood16k = "flood 16 KiB",
   pingpong = "ping-pong 64 B (per round trip)", big = "flood 1 MiB", many = "many (per association)"}
-local peers = {"c", "lua", "luajit", "lua-batch"}
+local peers = {"c", "lua", "lua-reuse", "luajit", "lua-batch"}
 local function fmt(x) return x and ("%.1fk"):format(x / 1000) or "-" end
 print("instructions per message, kernel + user of both processes (user in brackets); C / peer")
-print(("| %-32s | %-18s | %-18s | %-18s | %-18s |"):format("workload", "C", "Lua 5.4", "LuaJIT", "Lua batch"))
+print(("| %-32s | %-18s | %-18s | %-18s | %-18s | %-18s |"):format("workload", "C", "Lua 5.4",
+  "Lua 5.4, recv reuse", "LuaJIT", "Lua batch"))
 local ratio = {}
 for _, w in ipairs(names) do
   local row, c = {}, per(w .. "/c")
@@ -48,7 +49,7 @@ for _, w in ipairs(names) do
       row[#row + 1] = ("%s (%s)%s"):format(fmt(f.k + f.u), fmt(f.u), p ~= "c" and r and (" %.2f"):format(r) or "")
     else row[#row + 1] = "-" end
   end
-  print(("| %-32s | %-18s | %-18s | %-18s | %-18s |"):format(label[w], table.unpack(row)))
+  print(("| %-32s | %-18s | %-18s | %-18s | %-18s | %-18s |"):format(label[w], table.unpack(row)))
 end
 print("\ntargets (issue 16), Lua 5.4:")
 local function target(what, v, min, max)
@@ -61,6 +62,8 @@ target("C/Lua >= 0.95 flood 16 KiB", ratio["flood16k/lua"], 0.95)
 target("C/Lua >= 0.97 flood 1 MiB", ratio["big/lua"], 0.97)
 local f = per("flood64/lua")
 target("user <= 3000 instructions/message flood 64 B", f and f.u, nil, 3000)
+local fr = per("flood64/lua-reuse")
+target("  the same, recv(nil, ancdata) reusing its table", fr and fr.u, nil, 3000)
 target("C/Lua batch >= 1.05 flood 64 B", ratio["flood64/lua-batch"], 1.05)
 local jit_ok = true
 for _, w in ipairs(names) do
