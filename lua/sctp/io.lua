@@ -15,6 +15,7 @@ local raw_recv, raw_send, raw_send_assoc, isclosed = raw.recv, raw.send, raw.sen
 local raw_info = raw.info
 local kernel_wait_ms, wait_for, deadline_of = wait.kernel_wait_ms, wait.wait, wait.deadline
 local ended_states = state.ended_states
+local plain, SLICE_MS, running = wait.plain, wait.plain.SLICE_MS, coroutine.running
 local methods = core.methods
 
 local M = {}
@@ -117,7 +118,10 @@ function methods.recv(sock, timeout, ancdata)
   if timeout == nil then
     local s = peek(sock)
     if s and s.qtail < s.qhead and not s.peeled then
-      local a, b, c, d = raw_recv(sock, kernel_wait_ms(sock), ancdata)
+      local wait_ms
+      local co, main = running()
+      if plain.blocking and (not co or main) then wait_ms = SLICE_MS else wait_ms = kernel_wait_ms(sock) end
+      local a, b, c, d = raw_recv(sock, wait_ms, ancdata)
       if a or b ~= "eagain" then return a, b, c, d end
       -- nothing yet: wait before the slow path's first read
       local ok, err, detail = wait_for(sock, "r", nil, "recv")

@@ -110,14 +110,22 @@ function M.kernel_wait_ms(sock, deadline)
   return ms > 0 and ms or nil
 end
 
+-- `plain.blocking` is true while no socket has a waiter of its own and the
+-- default one blocks this thread outside coroutines (poll, or auto): then
+-- a receive in the main thread may wait in the kernel, told with no call
+-- to kernel_wait_ms (the receive fast path, io.lua).
+M.plain = {blocking = true, SLICE_MS = SLICE_MS}
+local plain = M.plain
+
 function M.setdefault(fn)
   M.default = fn or M.auto_waiter
+  plain.blocking = not some_socket_waiter and (M.default == M.auto_waiter or M.default == M.poll_waiter)
 end
 
 -- kept in the socket's state, which goes with the socket even when `fn`
 -- refers to it
 function M.setwaiter(sock, fn)
-  if fn then some_socket_waiter = true end
+  if fn then some_socket_waiter, plain.blocking = true, false end
   getstate(sock).waiter = fn
 end
 
