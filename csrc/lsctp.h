@@ -116,6 +116,7 @@ typedef struct lsctp_socket {
     int type;               /* SOCK_SEQPACKET (one-to-many) or SOCK_STREAM */
     int list_mode;          /* deliver data as arrays of bytes (mode "list") */
     int closing;            /* closed for Lua; the fd waits for pollers to let go */
+    int lua_queued;         /* the Lua layer holds messages for recv (recv_direct) */
     int peeled;             /* from peeloff: one association, but SEQPACKET-style
                                in the kernel (SCTP_EOF/ABORT flags work, no EOF) */
     int wait_state;         /* the backend's scratch for recvmsg_wait */

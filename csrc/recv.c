@@ -322,6 +322,28 @@ static int l_recv(lua_State *L)
     return rx_one(L, s, wait_ms, into);
 }
 
+/* recv_direct(wait_ms [, ancdata]): recv for the Lua layer's fast path,
+ * which then needs no look at its own state: nil, "slow" when that state
+ * decides (messages it queued, a peeled-off socket), else what recv answers. */
+static int l_recv_direct(lua_State *L)
+{
+    lsctp_socket *s = lsctp_checksocket(L, 1);
+    if (s->lua_queued || s->peeled) {
+        lua_pushnil(L);
+        lua_pushliteral(L, "slow");
+        return 2;
+    }
+    return l_recv(L);
+}
+
+/* setqueued(bool): whether the Lua layer holds messages (see recv_direct) */
+static int l_setqueued(lua_State *L)
+{
+    lsctp_socket *s = lsctp_checksocket(L, 1);
+    s->lua_queued = lua_toboolean(L, 2);
+    return 0;
+}
+
 /* recv_many(max [, wait_ms]) -> array of {from_ip, from_port, ancdata, data}
  * holding the messages already waiting (at most max), or nil, "eagain" when
  * there is none, or nil, err, detail. wait_ms as for recv, for the first
@@ -377,6 +399,8 @@ static int l_setbuffer(lua_State *L)
 static const luaL_Reg recv_methods[] = {
     {"recv", l_recv},
     {"recv_many", l_recv_many},
+    {"recv_direct", l_recv_direct},
+    {"setqueued", l_setqueued},
     {"setmode", l_setmode},
     {"setbuffer", l_setbuffer},
     {NULL, NULL}};

@@ -54,6 +54,7 @@ end
 -- Raw C entry points that are not part of the public API.
 methods.connectx, methods.send_assoc, methods.setmode, methods.setbuffer = nil, nil, nil, nil
 methods.getopt, methods.setopt, methods.markclosing = nil, nil, nil
+methods.recv_direct, methods.setqueued = nil, nil
 methods.getstate, methods.setstate, methods.info, methods.shutdown = nil, nil, nil, nil
 
 ---------------------------------------------------------------------------

@@ -59,7 +59,7 @@ local function abandon(sock, s, id)
     if not a then return end
     local change = change_of(d, id)
     if not change then
-      enqueue(s, a, b, c, d)
+      enqueue(sock, s, a, b, c, d)
     elseif ended_states[change.state] then
       return
     end
@@ -90,7 +90,7 @@ function methods.connect(sock, addr, port, opts, timeout)
     end
     local change = change_of(d, id)
     if not change then
-      enqueue(s, a, b, c, d)
+      enqueue(sock, s, a, b, c, d)
     elseif change.state == "comm_up" then
       return change
     elseif ended_states[change.state] then

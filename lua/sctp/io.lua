@@ -12,7 +12,7 @@ local raw, getstate, peek = state.raw, state.get, state.peek
 local argerror, is_integer = check.argerror, check.is_integer
 local check_timeout, check_assoc = check.timeout, check.assoc
 local raw_recv, raw_send, raw_send_assoc, isclosed = raw.recv, raw.send, raw.send_assoc, raw.isclosed
-local raw_info = raw.info
+local raw_info, raw_recv_direct, raw_setqueued = raw.info, raw.recv_direct, raw.setqueued
 local kernel_wait_ms, wait_for, deadline_of = wait.kernel_wait_ms, wait.wait, wait.deadline
 local ended_states = state.ended_states
 local plain, SLICE_MS, running = wait.plain, wait.plain.SLICE_MS, coroutine.running
@@ -24,16 +24,20 @@ local M = {}
 -- Receiving.
 
 -- Keeps a message read by connect() while it waited for its own comm_up.
-function M.enqueue(s, a, b, c, d)
+-- The core is told while the queue is not empty (recv_direct then answers
+-- "slow", and recv looks here).
+function M.enqueue(sock, s, a, b, c, d)
   s.qtail = s.qtail + 1
   s.queue[s.qtail] = {a, b, c, d}
+  raw_setqueued(sock, true)
 end
 
-local function dequeue(s)
+local function dequeue(sock, s)
   local h = s.qhead
   local m = s.queue[h]
   s.queue[h] = nil
   s.qhead = h + 1
+  if s.qhead > s.qtail then raw_setqueued(sock, false) end
   return m[1], m[2], m[3], m[4]
 end
 
@@ -102,7 +106,7 @@ local function recv_slow(sock, timeout, into)
   check_timeout("recv", timeout)
   if into ~= nil and type(into) ~= "table" then argerror("recv", "ancdata", "table or nil", into) end
   local s = peek(sock) or getstate(sock)   -- getstate checks that sock is one
-  if s.qhead <= s.qtail and not isclosed(sock) then return dequeue(s) end
+  if s.qhead <= s.qtail and not isclosed(sock) then return dequeue(sock, s) end
   if s.peeled then return peeled_recv(sock, s, timeout, into) end
   if timeout == 0 then return recv_now(sock, into) end
   local a, b, c, d = recv_kernel(sock, timeout and deadline_of(timeout), into)
@@ -112,20 +116,21 @@ end
 -- Receives one whole message or event:
 -- `from_ip, from_port, ancdata, data` or `nil, err, detail`. `ancdata`
 -- (a table, optional) is refilled and returned instead of a new table.
--- The common case (no timeout, nothing queued, not peeled off) reads at
--- once, with no function in between; the core checks the arguments.
+-- The common case (no timeout, the main thread under the default waiter,
+-- nothing queued, not peeled off) reads at once, waiting in the kernel,
+-- with no function in between; the core checks the arguments and answers
+-- "slow" when the queue or a peeled-off socket must decide.
 function methods.recv(sock, timeout, ancdata)
-  if timeout == nil then
-    local s = peek(sock)
-    if s and s.qtail < s.qhead and not s.peeled then
-      local wait_ms
-      local co, main = running()
-      if plain.blocking and (not co or main) then wait_ms = SLICE_MS else wait_ms = kernel_wait_ms(sock) end
-      local a, b, c, d = raw_recv(sock, wait_ms, ancdata)
-      if a or b ~= "eagain" then return a, b, c, d end
-      -- nothing yet: wait before the slow path's first read
-      local ok, err, detail = wait_for(sock, "r", nil, "recv")
-      if not ok then return nil, err, detail end
+  if timeout == nil and plain.blocking then
+    local co, main = running()
+    if not co or main then
+      local a, b, c, d = raw_recv_direct(sock, SLICE_MS, ancdata)
+      if a or (b ~= "eagain" and b ~= "slow") then return a, b, c, d end
+      if b == "eagain" then
+        -- nothing yet: wait before the slow path's first read
+        local ok, err, detail = wait_for(sock, "r", nil, "recv")
+        if not ok then return nil, err, detail end
+      end
     end
   end
   local a, b, c, d = recv_slow(sock, timeout, ancdata)
