@@ -355,16 +355,25 @@ unsigned lsctp_checkflags(lua_State *L, int idx, const lsctp_flagname *names,
     return bits;
 }
 
-void lsctp_pushflags(lua_State *L, unsigned bits, const lsctp_flagname *names)
+void lsctp_fillflags(lua_State *L, unsigned bits, const lsctp_flagname *names)
 {
-    int n = 0;
-    lua_newtable(L);
+    int n = 0, old = (int)lua_rawlen(L, -1);
     for (; names->name; names++) {
         if (names->value && (bits & names->value) == names->value) {
             lua_pushstring(L, names->name);
             lua_rawseti(L, -2, ++n);
         }
     }
+    for (; old > n; old--) {   /* a refilled array loses what it had beyond */
+        lua_pushnil(L);
+        lua_rawseti(L, -2, old);
+    }
+}
+
+void lsctp_pushflags(lua_State *L, unsigned bits, const lsctp_flagname *names)
+{
+    lua_newtable(L);
+    lsctp_fillflags(L, bits, names);
 }
 
 void lsctp_setint(lua_State *L, const char *field, lua_Integer v)

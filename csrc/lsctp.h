@@ -183,6 +183,8 @@ typedef struct { const char *name; unsigned value; } lsctp_flagname;
 unsigned lsctp_checkflags(lua_State *L, int idx, const lsctp_flagname *names,
                           const char *what);
 void lsctp_pushflags(lua_State *L, unsigned bits, const lsctp_flagname *names);
+/* The same names refilled into the array on top (entries beyond cleared). */
+void lsctp_fillflags(lua_State *L, unsigned bits, const lsctp_flagname *names);
 void lsctp_setint(lua_State *L, const char *field, lua_Integer v);
 
 /* --- Addresses ---------------------------------------------------------- */

@@ -148,14 +148,9 @@ static void push_ancdata(lua_State *L, const lsctp_rxstate *rx, int into)
     if (!rx->have_info) {
         lua_pushnil(L);
     } else {
-        lua_rawgeti(L, -1, 1);
-        if (lua_istable(L, -1)) {
-            lsctp_fillsndrcvinfo(L, &rx->info, lua_gettop(L));
-            lua_remove(L, -2);
-        } else {
-            lua_pop(L, 1);
-            lsctp_pushsndrcvinfo(L, &rx->info);
-        }
+        lua_rawgeti(L, -1, 1);   /* the record to refill, if it is one */
+        lsctp_fillsndrcvinfo(L, &rx->info, lua_istable(L, -1) ? lua_gettop(L) : 0);
+        lua_remove(L, -2);
     }
     lua_rawseti(L, -2, 1);
 }

@@ -72,22 +72,6 @@ static void push_keys(lua_State *L)
     lua_rawset(L, LUA_REGISTRYINDEX);
 }
 
-/* Refills the flags array on top with the names of the set bits. */
-static void refill_flags(lua_State *L, unsigned bits, const lsctp_flagname *names)
-{
-    int n = 0, old = (int)lua_rawlen(L, -1);
-    for (; names->name; names++) {
-        if (names->value && (bits & names->value) == names->value) {
-            lua_pushstring(L, names->name);
-            lua_rawseti(L, -2, ++n);
-        }
-    }
-    for (; old > n; old--) {
-        lua_pushnil(L);
-        lua_rawseti(L, -2, old);
-    }
-}
-
 /* Sets row i into the record at t (the key array at keys). Refilling, a
  * row that does not apply is cleared and the flags array is reused. */
 static inline void fill_row(lua_State *L, const char *base, size_t i, int t, int keys, int refill)
@@ -105,7 +89,7 @@ static inline void fill_row(lua_State *L, const char *base, size_t i, int t, int
         lua_pushvalue(L, -1);
         lua_rawget(L, t);
         if (lua_istable(L, -1))
-            refill_flags(L, (unsigned)lsctp_get_raw(base, f), (const lsctp_flagname *)f->names);
+            lsctp_fillflags(L, (unsigned)lsctp_get_raw(base, f), (const lsctp_flagname *)f->names);
         else {
             lua_pop(L, 1);
             lsctp_push_field(L, base, f);

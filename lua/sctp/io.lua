@@ -15,7 +15,7 @@ local raw_recv, raw_send, raw_send_assoc, isclosed = raw.recv, raw.send, raw.sen
 local raw_info, raw_recv_direct, raw_setqueued = raw.info, raw.recv_direct, raw.setqueued
 local kernel_wait_ms, wait_for, deadline_of = wait.kernel_wait_ms, wait.wait, wait.deadline
 local ended_states = state.ended_states
-local plain, SLICE_MS, running = wait.plain, wait.plain.SLICE_MS, coroutine.running
+local plain, SLICE_MS, running = wait.plain, wait.SLICE_MS, coroutine.running
 local methods = core.methods
 
 local M = {}
@@ -41,18 +41,26 @@ local function dequeue(sock, s)
   return m[1], m[2], m[3], m[4]
 end
 
--- Calls attempt(sock, a, b, c, d) until it answers anything but
--- `nil, "eagain"`, waiting for `events` ("r" or "w") between tries, up to
--- `deadline`: the one try / wait / try again loop. A send ("w") on a
--- socket with `non_block_send` answers "eagain" instead of waiting.
-function M.retry(sock, events, deadline, what, attempt, a, b, c, d)
-  while true do
-    local r1, r2, r3, r4 = attempt(sock, a, b, c, d)
-    if r1 or r2 ~= "eagain" then return r1, r2, r3, r4 end
-    if events == "w" and getstate(sock).non_block_send then return r1, r2, r3, r4 end
+-- The one wait / try again loop: `r1, r2, r3, r4` is what a first
+-- attempt(sock, a, b, c, d) answered; while that is `nil, "eagain"`, waits
+-- for `events` ("r" or "w"), up to `deadline`, and calls attempt again. A
+-- send ("w") on a socket with `non_block_send` answers "eagain" instead
+-- of waiting. (The fast paths make the first attempt themselves.)
+function M.retry_after(sock, events, deadline, what, attempt, a, b, c, d, r1, r2, r3, r4)
+  while not r1 and r2 == "eagain" do
+    if events == "w" and getstate(sock).non_block_send then break end
     local ok, err, detail = wait_for(sock, events, deadline, what)
     if not ok then return nil, err, detail end
+    r1, r2, r3, r4 = attempt(sock, a, b, c, d)
   end
+  return r1, r2, r3, r4
+end
+local retry_after = M.retry_after
+
+-- Calls attempt(sock, a, b, c, d) until it answers anything but
+-- `nil, "eagain"` (see retry_after).
+function M.retry(sock, events, deadline, what, attempt, a, b, c, d)
+  return retry_after(sock, events, deadline, what, attempt, a, b, c, d, attempt(sock, a, b, c, d))
 end
 local retry = M.retry
 
@@ -101,12 +109,15 @@ local function peeled_recv(sock, s, timeout, into)
 end
 
 -- recv when the fast path does not apply: a timeout, queued messages, a
--- peeled-off socket, or a first read that found nothing.
+-- peeled-off socket.
 local function recv_slow(sock, timeout, into)
   check_timeout("recv", timeout)
-  if into ~= nil and type(into) ~= "table" then argerror("recv", "ancdata", "table or nil", into) end
   local s = peek(sock) or getstate(sock)   -- getstate checks that sock is one
-  if s.qhead <= s.qtail and not isclosed(sock) then return dequeue(sock, s) end
+  if s.qhead <= s.qtail and not isclosed(sock) then
+    -- the one path where the core does not see (and check) ancdata
+    if into ~= nil and type(into) ~= "table" then argerror("recv", "ancdata", "table or nil", into) end
+    return dequeue(sock, s)
+  end
   if s.peeled then return peeled_recv(sock, s, timeout, into) end
   if timeout == 0 then return recv_now(sock, into) end
   local a, b, c, d = recv_kernel(sock, timeout and deadline_of(timeout), into)
@@ -127,9 +138,9 @@ function methods.recv(sock, timeout, ancdata)
       local a, b, c, d = raw_recv_direct(sock, SLICE_MS, ancdata)
       if a or (b ~= "eagain" and b ~= "slow") then return a, b, c, d end
       if b == "eagain" then
-        -- nothing yet: wait before the slow path's first read
-        local ok, err, detail = wait_for(sock, "r", nil, "recv")
-        if not ok then return nil, err, detail end
+        -- nothing yet: wait, then read again
+        a, b, c, d = retry_after(sock, "r", nil, "recv", read_one, nil, ancdata, nil, nil, a, b, c, d)
+        return a, b, c, d
       end
     end
   end
@@ -186,7 +197,7 @@ function methods.send(sock, a, b, c)
   if c ~= nil or type(b) == "number" then fn = raw_send_assoc end
   local ok, err, detail = fn(sock, a, b, c)
   if ok or err ~= "eagain" then return ok, err, detail end
-  ok, err, detail = send_wait(sock, fn, a, b, c)
+  ok, err, detail = retry_after(sock, "w", nil, "send", fn, a, b, c, nil, ok, err, detail)
   return ok, err, detail
 end
 

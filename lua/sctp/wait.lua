@@ -114,7 +114,8 @@ end
 -- default one blocks this thread outside coroutines (poll, or auto): then
 -- a receive in the main thread may wait in the kernel, told with no call
 -- to kernel_wait_ms (the receive fast path, io.lua).
-M.plain = {blocking = true, SLICE_MS = SLICE_MS}
+M.plain = {blocking = true}
+M.SLICE_MS = SLICE_MS
 local plain = M.plain
 
 function M.setdefault(fn)
