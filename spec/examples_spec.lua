@@ -78,7 +78,7 @@ describe("examples", function()
       local port = H.port_of(server)
       local out_file = os.tmpname()
       -- stdin stays open a moment after the lines, so the reply can arrive
-      local cmd = ("(printf 'one\\ntwo\\n'; sleep 2) | %s > %s 2>&1 &"):format(
+      local cmd = ("(printf 'one\\ntwo\\n'; sleep 2) 2>/dev/null | %s > %s 2>&1 &"):format(
         example("sctpcat.lua", { "-v", "--stream", 2, "--ppid", 46, "--unordered", "127.0.0.1", port }, 30),
         out_file)
       assert.is_true(N.sh(cmd))
@@ -107,9 +107,11 @@ describe("examples", function()
     it("listens with -l and writes what arrives to stdout", function()
       local port = H.free_port()
       local out_file, err_file = os.tmpname(), os.tmpname()
-      -- stdin stays open long past the test (sctpcat ends the association
-      -- when stdin ends)
-      local cmd = ("(sleep 30) | %s > %s 2> %s &"):format(
+      -- stdin stays open longer than sctpcat may live (sctpcat ends the
+      -- association when stdin ends). The writer's stderr must not be the
+      -- pipe N.sh reads, or N.sh waits for the sleep to end, and sctpcat,
+      -- at its timeout, with it.
+      local cmd = ("(sleep 60) 2>/dev/null | %s > %s 2> %s &"):format(
         example("sctpcat.lua", { "-v", "-l", "127.0.0.1", port }, 30), out_file, err_file)
       assert.is_true(N.sh(cmd))
       -- Connect once sctpcat says it listens: a connect retried on a timer
