@@ -57,12 +57,15 @@ enum { LSCTP_PORT_FROM_PEER = 1, LSCTP_PORT_FROM_LOCAL = 2 };
 #define ENUMF(st, m, n, names) \
     LSCTP_FIELD(st, m, n, F_ENUM, 0, names, (int)(sizeof names / sizeof names[0]), 0, NULL, NULL, 0, 0)
 #define FLAGSF(st, m, n, names) LSCTP_FIELD(st, m, n, F_FLAGS, 0, names, 0, 0, NULL, NULL, 0, 0)
+#define CHOICEF(st, m, n, names, mask, unknown) \
+    LSCTP_FIELD(st, m, n, F_CHOICE, 0, names, 0, mask, unknown, NULL, 0, 0)
 #define RECORDF(st, m, n, rows) LSCTP_FIELD(st, m, n, F_RECORD, 0, rows, 0, 0, NULL, NULL, 0, 0)
 /* an address field; `from` fills a missing port (LSCTP_PORT_FROM_PEER/LOCAL) */
 #define ADDRF(st, m, n, key, from) LSCTP_FIELD(st, m, n, F_ADDR, key, NULL, from, 0, NULL, NULL, 0, 0)
 #define END {NULL, 0, 0, 0, 0, 0, 0, NULL, 0, 0, NULL, NULL}
 #define U16 0, 65535
 #define U32 0, 4294967295LL
+#define U64 0, 9223372036854775807LL   /* read-only counters */
 #define S32 (-2147483647LL - 1), 2147483647LL
 #define ASSOC(st, m) KEY(st, m, "assoc_id", F_INT, S32)
 
@@ -81,9 +84,10 @@ enum { LSCTP_PORT_FROM_PEER = 1, LSCTP_PORT_FROM_LOCAL = 2 };
  * the plain code a hand-written decoder would be. */
 static inline long long lsctp_get_raw(const char *base, const lsctp_field *f)
 {
-    uint8_t u8; uint16_t u16; uint32_t u32; int32_t s32;
+    uint8_t u8; uint16_t u16; uint32_t u32; int32_t s32; uint64_t u64;
     switch (f->size) {
     case 1: memcpy(&u8, base + f->offset, 1); return u8;
+    case 8: memcpy(&u64, base + f->offset, 8); return (long long)u64;   /* counters */
     case 2:
         memcpy(&u16, base + f->offset, 2);
         return f->flags & LSCTP_FNET ? ntohs(u16) : u16;
@@ -98,8 +102,10 @@ static inline long long lsctp_get_raw(const char *base, const lsctp_field *f)
 static inline void lsctp_put_raw(char *base, const lsctp_field *f, long long v)
 {
     uint8_t u8 = (uint8_t)v; uint16_t u16 = (uint16_t)v; uint32_t u32 = (uint32_t)v;
+    uint64_t u64 = (uint64_t)v;
     switch (f->size) {
     case 1: memcpy(base + f->offset, &u8, 1); break;
+    case 8: memcpy(base + f->offset, &u64, 8); break;
     case 2:
         if (f->flags & LSCTP_FNET)
             u16 = htons(u16);

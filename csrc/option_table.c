@@ -93,6 +93,7 @@ static const lsctp_field paddrparams_fields[] = {
 static const lsctp_field delayed_ack_fields[] = {
     ASSOC(struct sctp_sack_info, sack_assoc_id),
     FLD(struct sctp_sack_info, sack_delay, "assoc_value", F_INT, U32),
+    FLD(struct sctp_sack_info, sack_freq, "sack_freq", F_INT, U32),   /* packets per SACK */
     END};
 
 static const char *const spinfo_states[] = {"inactive", "pf", "active", "unconfirmed"};
@@ -128,250 +129,85 @@ static const lsctp_field status_fields[] = {
 
 
 
-/* --- special options: shapes the generic rows cannot express ------------- */
+/* RFC 8260 stream schedulers; fc and wfq (Linux 6.2+) by number, so that
+ * an older kernel answers einval rather than the name being unknown */
+static const lsctp_flagname schedulers[] = {
+    {"fcfs", 0}, {"prio", 1}, {"rr", 2}, {"fc", 3}, {"wfq", 4}, {NULL, 0}};
 
-/* linger = {on, seconds} */
-static int get_linger(lua_State *L, lsctp_socket *s, const lsctp_option *o)
-{
-    struct linger lg;
-    socklen_t len = sizeof lg;
-    memset(&lg, 0, sizeof lg);
-    if (s->be->getsockopt(s->fd, o->level, o->optname, &lg, &len) < 0)
-        return lsctp_sockopt_fail(L, o, 0);
-    lua_createtable(L, 2, 0);
-    lua_pushboolean(L, lg.l_onoff);
-    lua_rawseti(L, -2, 1);
-    lua_pushinteger(L, lg.l_linger);
-    lua_rawseti(L, -2, 2);
-    return 1;
-}
+static const lsctp_field scheduler_fields[] = {
+    ASSOC(struct sctp_assoc_value, assoc_id),
+    CHOICEF(struct sctp_assoc_value, assoc_value, "value", schedulers, 0xffu,
+            "unknown scheduler '%s' (fcfs, prio, rr, fc or wfq)"),
+    END};
 
-static int set_linger(lua_State *L, lsctp_socket *s, const lsctp_option *o, int idx)
-{
-    struct linger lg;
-    if (lua_type(L, idx) != LUA_TTABLE)
-        return lsctp_argerror(L, SET_OPTION("linger"), "{on, seconds} expected, got %s", luaL_typename(L, idx));
-    lua_rawgeti(L, idx, 1);
-    if (lua_type(L, -1) != LUA_TBOOLEAN)
-        return lsctp_argerror(L, SET_OPTION("linger"), "[1] (on): boolean expected, got %s", luaL_typename(L, -1));
-    lg.l_onoff = lua_toboolean(L, -1);
-    lua_rawgeti(L, idx, 2);
-    lg.l_linger = (int)lsctp_checkint(L, -1, SET_OPTION("linger") ": [2] (seconds)", 0, 65535);
-    lua_pop(L, 2);
-    if (s->be->setsockopt(s->fd, o->level, o->optname, &lg, sizeof lg) < 0)
-        return lsctp_sockopt_fail(L, o, 1);
-    return 0;
-}
+static const lsctp_field scheduler_value_fields[] = {
+    ASSOC(struct sctp_stream_value, assoc_id),
+    KEY(struct sctp_stream_value, stream_id, "stream", F_INT, U16),
+    FLD(struct sctp_stream_value, stream_value, "value", F_INT, U16),
+    END};
 
-/* An int option: 0 or -1 (errno set). */
-static int get_int(lsctp_socket *s, int level, int optname, int *v)
-{
-    socklen_t len = sizeof *v;
-    *v = 0;
-    return s->be->getsockopt(s->fd, level, optname, v, &len);
-}
+/* sctp_context: the value every message of the association is sent with */
+static const lsctp_field assoc_value_fields[] = {
+    ASSOC(struct sctp_assoc_value, assoc_id),
+    FLD(struct sctp_assoc_value, assoc_value, "value", F_INT, U32),
+    END};
 
-static int set_int(lsctp_socket *s, int level, int optname, int v)
-{
-    return s->be->setsockopt(s->fd, level, optname, &v, sizeof v);
-}
+static const lsctp_flagname pr_policy_names[] = {
+    {"none", SCTP_PR_SCTP_NONE}, {"ttl", SCTP_PR_SCTP_TTL},
+    {"rtx", SCTP_PR_SCTP_RTX}, {"prio", SCTP_PR_SCTP_PRIO}, {NULL, 0}};
 
-/* sctp_autoclose: seconds, 0 shown as "infinity" as gen_sctp does */
-static int get_autoclose(lua_State *L, lsctp_socket *s, const lsctp_option *o)
-{
-    int v;
-    if (get_int(s, o->level, o->optname, &v) < 0)
-        return lsctp_sockopt_fail(L, o, 0);
-    if (v == 0)
-        lua_pushliteral(L, "infinity");
-    else
-        lua_pushinteger(L, v);
-    return 1;
-}
+static const lsctp_field default_prinfo_fields[] = {
+    ASSOC(struct sctp_default_prinfo, pr_assoc_id),
+    CHOICEF(struct sctp_default_prinfo, pr_policy, "policy", pr_policy_names, 0xffffu,
+            "unknown policy '%s' (none, ttl, rtx or prio)"),
+    FLD(struct sctp_default_prinfo, pr_value, "value", F_INT, U32),
+    END};
 
-static int set_autoclose(lua_State *L, lsctp_socket *s, const lsctp_option *o, int idx)
-{
-    int v;
-    if (lua_type(L, idx) == LUA_TSTRING && strcmp(lua_tostring(L, idx), "infinity") == 0)
-        v = 0;
-    else
-        v = (int)lsctp_checkint(L, idx, SET_OPTION("sctp_autoclose") " (seconds or \"infinity\")", 0, 2147483647);
-    if (set_int(s, o->level, o->optname, v) < 0)
-        return lsctp_sockopt_fail(L, o, 1);
-    return 0;
-}
+/* the abandoned-message counters of one policy, or of "all" of them */
+static const lsctp_flagname pr_status_policies[] = {
+    {"ttl", SCTP_PR_SCTP_TTL}, {"rtx", SCTP_PR_SCTP_RTX},
+    {"prio", SCTP_PR_SCTP_PRIO}, {"all", SCTP_PR_SCTP_ALL}, {NULL, 0}};
+#define PR_STATUS_POLICY                                                              \
+    LSCTP_FIELD(struct sctp_prstatus, sprstat_policy, "policy", F_CHOICE, LSCTP_FKEY, \
+                pr_status_policies, 0, 0xffffu, "unknown policy '%s' (ttl, rtx, prio or all)", NULL, 0, 0)
+#define PR_STATUS_COUNTERS                                                                \
+    FLD(struct sctp_prstatus, sprstat_abandoned_unsent, "abandoned_unsent", F_INT, U64), \
+    FLD(struct sctp_prstatus, sprstat_abandoned_sent, "abandoned_sent", F_INT, U64)
 
-/* tos: IP_TOS on inet sockets, IPV6_TCLASS on inet6 */
-#define TOS_LEVEL(s) ((s)->family == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IP)
-#define TOS_NAME(s) ((s)->family == AF_INET6 ? IPV6_TCLASS : IP_TOS)
+static const lsctp_field pr_assoc_status_fields[] = {
+    ASSOC(struct sctp_prstatus, sprstat_assoc_id), PR_STATUS_POLICY, PR_STATUS_COUNTERS, END};
 
-static int get_tos(lua_State *L, lsctp_socket *s, const lsctp_option *o)
-{
-    int v;
-    if (get_int(s, TOS_LEVEL(s), TOS_NAME(s), &v) < 0)
-        return lsctp_sockopt_fail(L, o, 0);
-    lua_pushinteger(L, v);
-    return 1;
-}
+static const lsctp_field pr_stream_status_fields[] = {
+    ASSOC(struct sctp_prstatus, sprstat_assoc_id),
+    KEY(struct sctp_prstatus, sprstat_sid, "stream", F_INT, U16),
+    PR_STATUS_POLICY, PR_STATUS_COUNTERS, END};
 
-static int set_tos(lua_State *L, lsctp_socket *s, const lsctp_option *o, int idx)
-{
-    int v = (int)lsctp_checkint(L, idx, SET_OPTION("tos"), 0, 255);
-    if (set_int(s, TOS_LEVEL(s), TOS_NAME(s), v) < 0)
-        return lsctp_sockopt_fail(L, o, 1);
-    return 0;
-}
-
-/* sctp_default_send_param: a sndrcvinfo, merged over the current one */
-static int get_default_send(lua_State *L, lsctp_socket *s, const lsctp_option *o)
-{
-    struct sctp_sndrcvinfo info;
-    socklen_t len = sizeof info;
-    memset(&info, 0, sizeof info);
-    if (lua_istable(L, 3))
-        lsctp_checksndrcvinfo(L, 3, &info, GET_OPTION("sctp_default_send_param"));
-    if (s->be->getsockopt(s->fd, o->level, o->optname, &info, &len) < 0)
-        return lsctp_sockopt_fail(L, o, 0);
-    lsctp_pushsndrcvinfo(L, &info);
-    return 1;
-}
-
-static int set_default_send(lua_State *L, lsctp_socket *s, const lsctp_option *o, int idx)
-{
-    struct sctp_sndrcvinfo info;
-    socklen_t len = sizeof info;
-    lua_Integer id = 0;
-    memset(&info, 0, sizeof info);
-    if (lua_type(L, idx) != LUA_TTABLE)
-        return lsctp_argerror(L, SET_OPTION("sctp_default_send_param"), "sndrcvinfo table expected, got %s",
-                              luaL_typename(L, idx));
-    lsctp_intfield(L, idx, "assoc_id", SET_OPTION("sctp_default_send_param"), S32, &id);
-    info.sinfo_assoc_id = (sctp_assoc_t)id;
-    if (s->be->getsockopt(s->fd, o->level, o->optname, &info, &len) < 0)
-        return lsctp_sockopt_fail(L, o, 0);
-    lsctp_checksndrcvinfo(L, idx, &info, SET_OPTION("sctp_default_send_param"));
-    memset(s->send_cache, 0, sizeof s->send_cache);   /* see lsctp_send_defaults */
-    if (s->be->setsockopt(s->fd, o->level, o->optname, &info, sizeof info) < 0)
-        return lsctp_sockopt_fail(L, o, 1);
-    return 0;
-}
-
-/* sctp_events: one SCTP_EVENT per event (RFC 6458 6.2.1), falling back to
- * the older all-in-one SCTP_EVENTS struct when the kernel lacks SCTP_EVENT. */
-typedef struct { const char *name; uint16_t type; size_t legacy_offset; } event_option;
-
-static const event_option event_options[] = {
-    {"data_io_event", SCTP_DATA_IO_EVENT, offsetof(struct sctp_event_subscribe, sctp_data_io_event)},
-    {"association_event", SCTP_ASSOC_CHANGE, offsetof(struct sctp_event_subscribe, sctp_association_event)},
-    {"address_event", SCTP_PEER_ADDR_CHANGE, offsetof(struct sctp_event_subscribe, sctp_address_event)},
-    {"send_failure_event", SCTP_SEND_FAILED, offsetof(struct sctp_event_subscribe, sctp_send_failure_event)},
-    {"peer_error_event", SCTP_REMOTE_ERROR, offsetof(struct sctp_event_subscribe, sctp_peer_error_event)},
-    {"shutdown_event", SCTP_SHUTDOWN_EVENT, offsetof(struct sctp_event_subscribe, sctp_shutdown_event)},
-    {"partial_delivery_event", SCTP_PARTIAL_DELIVERY_EVENT, offsetof(struct sctp_event_subscribe, sctp_partial_delivery_event)},
-    {"adaptation_layer_event", SCTP_ADAPTATION_INDICATION, offsetof(struct sctp_event_subscribe, sctp_adaptation_layer_event)},
-    {"authentication_event", SCTP_AUTHENTICATION_EVENT, offsetof(struct sctp_event_subscribe, sctp_authentication_event)},
-    {"sender_dry_event", SCTP_SENDER_DRY_EVENT, offsetof(struct sctp_event_subscribe, sctp_sender_dry_event)},
-    {"stream_reset_event", SCTP_STREAM_RESET_EVENT, offsetof(struct sctp_event_subscribe, sctp_stream_reset_event)},
-    {"assoc_reset_event", SCTP_ASSOC_RESET_EVENT, offsetof(struct sctp_event_subscribe, sctp_assoc_reset_event)},
-    {"stream_change_event", SCTP_STREAM_CHANGE_EVENT, offsetof(struct sctp_event_subscribe, sctp_stream_change_event)},
-    {NULL, 0, 0}};
-
-#ifdef SCTP_ALL_ASSOC
-#define EVENT_ASSOC SCTP_ALL_ASSOC   /* the endpoint and its current associations */
-#else
-#define EVENT_ASSOC 0
-#endif
-
-static int get_events(lua_State *L, lsctp_socket *s, const lsctp_option *o)
-{
-    struct sctp_event_subscribe legacy;
-    socklen_t len = sizeof legacy;
-    const event_option *e;
-    int have_legacy = 0;
-    lua_newtable(L);
-    for (e = event_options; e->name; e++) {
-        int on = 0;
-#ifdef SCTP_EVENT
-        struct sctp_event ev;
-        socklen_t evlen = sizeof ev;
-        memset(&ev, 0, sizeof ev);
-        ev.se_type = e->type;
-        if (s->be->getsockopt(s->fd, IPPROTO_SCTP, SCTP_EVENT, &ev, &evlen) == 0) {
-            on = ev.se_on;
-        } else
-#endif
-        {
-            if (!have_legacy) {
-                memset(&legacy, 0, sizeof legacy);
-                if (s->be->getsockopt(s->fd, IPPROTO_SCTP, SCTP_EVENTS, &legacy, &len) < 0)
-                    return lsctp_sockopt_fail(L, o, 0);
-                have_legacy = 1;
-            }
-            on = e->legacy_offset < len && ((const uint8_t *)&legacy)[e->legacy_offset];
-        }
-        lua_pushboolean(L, on);
-        lua_setfield(L, -2, e->name);
-    }
-    return 1;
-}
-
-static int set_events(lua_State *L, lsctp_socket *s, const lsctp_option *o, int idx)
-{
-    const event_option *e;
-    if (lua_type(L, idx) != LUA_TTABLE)
-        return lsctp_argerror(L, SET_OPTION("sctp_events"), "table of event = boolean expected, got %s",
-                              luaL_typename(L, idx));
-    /* reject unknown names before changing anything */
-    lua_pushnil(L);
-    while (lua_next(L, idx)) {
-        const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
-        for (e = event_options; e->name && strcmp(e->name, k) != 0; e++)
-            ;
-        if (!e->name)
-            return lsctp_argerror(L, SET_OPTION("sctp_events"), "unknown event '%s'", k);
-        if (lua_type(L, -1) != LUA_TBOOLEAN)
-            return lsctp_argerror(L, SET_OPTION("sctp_events"), "field '%s': boolean expected, got %s",
-                                  k, luaL_typename(L, -1));
-        lua_pop(L, 1);
-    }
-    for (e = event_options; e->name; e++) {
-        int on, rc = -1;
-        lua_getfield(L, idx, e->name);
-        if (lua_isnil(L, -1)) {
-            lua_pop(L, 1);
-            continue;
-        }
-        on = lua_toboolean(L, -1);
-        lua_pop(L, 1);
-#ifdef SCTP_EVENT
-        {
-            struct sctp_event ev;
-            memset(&ev, 0, sizeof ev);
-            ev.se_assoc_id = s->type == SOCK_STREAM ? 0 : EVENT_ASSOC;
-            ev.se_type = e->type;
-            ev.se_on = (uint8_t)on;
-            rc = s->be->setsockopt(s->fd, IPPROTO_SCTP, SCTP_EVENT, &ev, sizeof ev);
-        }
-#endif
-        if (rc < 0) {
-            struct sctp_event_subscribe legacy;
-            socklen_t len = sizeof legacy;
-            memset(&legacy, 0, sizeof legacy);
-            if (s->be->getsockopt(s->fd, IPPROTO_SCTP, SCTP_EVENTS, &legacy, &len) < 0
-                || e->legacy_offset >= len)
-                return lsctp_sockopt_fail(L, o, 1);
-            ((uint8_t *)&legacy)[e->legacy_offset] = (uint8_t)on;
-            if (s->be->setsockopt(s->fd, IPPROTO_SCTP, SCTP_EVENTS, &legacy, len) < 0)
-                return lsctp_sockopt_fail(L, o, 1);
-        }
-    }
-    return 0;
-}
-
+#define STAT(m, n) FLD(struct sctp_assoc_stats, m, n, F_INT, U64)
+static const lsctp_field assoc_stats_fields[] = {
+    ASSOC(struct sctp_assoc_stats, sas_assoc_id),
+    ADDRF(struct sctp_assoc_stats, sas_obs_rto_ipaddr, "obs_rto_ipaddr", 0, LSCTP_PORT_FROM_PEER),
+    STAT(sas_maxrto, "maxrto"),
+    STAT(sas_isacks, "isacks"),
+    STAT(sas_osacks, "osacks"),
+    STAT(sas_opackets, "opackets"),
+    STAT(sas_ipackets, "ipackets"),
+    STAT(sas_rtxchunks, "rtxchunks"),
+    STAT(sas_outofseqtsns, "outofseqtsns"),
+    STAT(sas_idupchunks, "idupchunks"),
+    STAT(sas_gapcnt, "gapcnt"),
+    STAT(sas_ouodchunks, "ouodchunks"),
+    STAT(sas_iuodchunks, "iuodchunks"),
+    STAT(sas_oodchunks, "oodchunks"),
+    STAT(sas_iodchunks, "iodchunks"),
+    STAT(sas_octrlchunks, "octrlchunks"),
+    STAT(sas_ictrlchunks, "ictrlchunks"),
+    END};
 
 #define SCALAR(n, lvl, opt, st, flds) {n, lvl, opt, K_SCALAR, 0, sizeof(st), flds, NULL, NULL}
 #define RECORD(n, lvl, opt, acc, st, flds) {n, lvl, opt, K_RECORD, acc, sizeof(st), flds, NULL, NULL}
 #define SPECIAL(n, lvl, opt, g, s) {n, lvl, opt, K_SPECIAL, 0, 0, NULL, g, s}
+#define SCALAR_RO(n, lvl, opt, st, flds) {n, lvl, opt, K_SCALAR, RO, sizeof(st), flds, NULL, NULL}
+#define SPECIAL_RO(n, lvl, opt, g) {n, lvl, opt, K_SPECIAL, RO, 0, NULL, g, NULL}
 
 const lsctp_option lsctp_options[] = {
     SCALAR("sndbuf", SOL_SOCKET, SO_SNDBUF, int, uint_value),
@@ -379,13 +215,13 @@ const lsctp_option lsctp_options[] = {
     SCALAR("reuseaddr", SOL_SOCKET, SO_REUSEADDR, int, bool_value),
     SCALAR("dontroute", SOL_SOCKET, SO_DONTROUTE, int, bool_value),
     SCALAR("priority", SOL_SOCKET, SO_PRIORITY, int, int_value),
-    SPECIAL("tos", IPPROTO_IP, IP_TOS, get_tos, set_tos),
-    SPECIAL("linger", SOL_SOCKET, SO_LINGER, get_linger, set_linger),
+    SPECIAL("tos", IPPROTO_IP, IP_TOS, lsctp_opt_get_tos, lsctp_opt_set_tos),
+    SPECIAL("linger", SOL_SOCKET, SO_LINGER, lsctp_opt_get_linger, lsctp_opt_set_linger),
     SCALAR("sctp_nodelay", IPPROTO_SCTP, SCTP_NODELAY, int, bool_value),
     SCALAR("sctp_disable_fragments", IPPROTO_SCTP, SCTP_DISABLE_FRAGMENTS, int, bool_value),
     SCALAR("sctp_i_want_mapped_v4_addr", IPPROTO_SCTP, SCTP_I_WANT_MAPPED_V4_ADDR, int, bool_value),
     SCALAR("sctp_maxseg", IPPROTO_SCTP, SCTP_MAXSEG, struct sctp_assoc_value, assoc_uint_value),
-    SPECIAL("sctp_autoclose", IPPROTO_SCTP, SCTP_AUTOCLOSE, get_autoclose, set_autoclose),
+    SPECIAL("sctp_autoclose", IPPROTO_SCTP, SCTP_AUTOCLOSE, lsctp_opt_get_autoclose, lsctp_opt_set_autoclose),
     RECORD("sctp_rtoinfo", IPPROTO_SCTP, SCTP_RTOINFO, 0, struct sctp_rtoinfo, rtoinfo_fields),
     RECORD("sctp_associnfo", IPPROTO_SCTP, SCTP_ASSOCINFO, 0, struct sctp_assocparams, associnfo_fields),
     RECORD("sctp_initmsg", IPPROTO_SCTP, SCTP_INITMSG, 0, struct sctp_initmsg, initmsg_fields),
@@ -397,8 +233,8 @@ const lsctp_option lsctp_options[] = {
     RECORD("sctp_peer_addr_params", IPPROTO_SCTP, SCTP_PEER_ADDR_PARAMS, 0,
            struct sctp_paddrparams, paddrparams_fields),
     SPECIAL("sctp_default_send_param", IPPROTO_SCTP, SCTP_DEFAULT_SEND_PARAM,
-            get_default_send, set_default_send),
-    SPECIAL("sctp_events", IPPROTO_SCTP, SCTP_EVENTS, get_events, set_events),
+            lsctp_opt_get_default_send, lsctp_opt_set_default_send),
+    SPECIAL("sctp_events", IPPROTO_SCTP, SCTP_EVENTS, lsctp_opt_get_events, lsctp_opt_set_events),
     RECORD("sctp_delayed_ack_time", IPPROTO_SCTP, SCTP_DELAYED_SACK, 0,
            struct sctp_sack_info, delayed_ack_fields),
     RECORD("sctp_status", IPPROTO_SCTP, SCTP_STATUS, RO, struct sctp_status, status_fields),
@@ -423,4 +259,25 @@ const lsctp_option lsctp_options[] = {
 #endif
     RECORD("sctp_get_peer_addr_info", IPPROTO_SCTP, SCTP_GET_PEER_ADDR_INFO, RO,
            struct sctp_paddrinfo, peer_addr_info_fields),
+#ifdef SCTP_STREAM_SCHEDULER
+    RECORD("sctp_stream_scheduler", IPPROTO_SCTP, SCTP_STREAM_SCHEDULER, 0,
+           struct sctp_assoc_value, scheduler_fields),
+    RECORD("sctp_stream_scheduler_value", IPPROTO_SCTP, SCTP_STREAM_SCHEDULER_VALUE, 0,
+           struct sctp_stream_value, scheduler_value_fields),
+#endif
+    RECORD("sctp_context", IPPROTO_SCTP, SCTP_CONTEXT, 0, struct sctp_assoc_value, assoc_value_fields),
+#ifdef SCTP_DEFAULT_PRINFO
+    RECORD("sctp_default_prinfo", IPPROTO_SCTP, SCTP_DEFAULT_PRINFO, 0,
+           struct sctp_default_prinfo, default_prinfo_fields),
+    RECORD("sctp_pr_assoc_status", IPPROTO_SCTP, SCTP_PR_ASSOC_STATUS, RO,
+           struct sctp_prstatus, pr_assoc_status_fields),
+    RECORD("sctp_pr_stream_status", IPPROTO_SCTP, SCTP_PR_STREAM_STATUS, RO,
+           struct sctp_prstatus, pr_stream_status_fields),
+#endif
+#ifdef SCTP_GET_ASSOC_STATS
+    RECORD("sctp_get_assoc_stats", IPPROTO_SCTP, SCTP_GET_ASSOC_STATS, RO,
+           struct sctp_assoc_stats, assoc_stats_fields),
+#endif
+    SCALAR_RO("sctp_get_assoc_number", IPPROTO_SCTP, SCTP_GET_ASSOC_NUMBER, uint32_t, uint_value),
+    SPECIAL_RO("sctp_get_assoc_id_list", IPPROTO_SCTP, SCTP_GET_ASSOC_ID_LIST, lsctp_opt_get_assoc_ids),
     {NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL}};

@@ -36,4 +36,17 @@ extern const lsctp_option lsctp_options[];
 /* Pushes nil, err, "getopts|setopts <name>" for errno; returns 3. */
 int lsctp_sockopt_fail(lua_State *L, const lsctp_option *o, int set);
 
+/* The special options (option_special.c). */
+int lsctp_opt_get_linger(lua_State *L, lsctp_socket *s, const lsctp_option *o);
+int lsctp_opt_set_linger(lua_State *L, lsctp_socket *s, const lsctp_option *o, int idx);
+int lsctp_opt_get_autoclose(lua_State *L, lsctp_socket *s, const lsctp_option *o);
+int lsctp_opt_set_autoclose(lua_State *L, lsctp_socket *s, const lsctp_option *o, int idx);
+int lsctp_opt_get_tos(lua_State *L, lsctp_socket *s, const lsctp_option *o);
+int lsctp_opt_set_tos(lua_State *L, lsctp_socket *s, const lsctp_option *o, int idx);
+int lsctp_opt_get_default_send(lua_State *L, lsctp_socket *s, const lsctp_option *o);
+int lsctp_opt_set_default_send(lua_State *L, lsctp_socket *s, const lsctp_option *o, int idx);
+int lsctp_opt_get_events(lua_State *L, lsctp_socket *s, const lsctp_option *o);
+int lsctp_opt_set_events(lua_State *L, lsctp_socket *s, const lsctp_option *o, int idx);
+int lsctp_opt_get_assoc_ids(lua_State *L, lsctp_socket *s, const lsctp_option *o);
+
 #endif
