@@ -78,7 +78,20 @@ static const lsctp_flagname spp_flags[] = {
     {"sackdelay_enable", SPP_SACKDELAY_ENABLE},
     {"sackdelay_disable", SPP_SACKDELAY_DISABLE},
     {"hb_time_is_zero", SPP_HB_TIME_IS_ZERO},
+/* SPP_DSCP is an enum (Linux 4.17); SCTP_EVENT (5.0) tells a header that late */
+#ifdef SCTP_EVENT
+    {"ipv6_flowlabel", SPP_IPV6_FLOWLABEL},
+    {"dscp", SPP_DSCP},
+#endif
     {NULL, 0}};
+
+#ifdef SCTP_EVENT
+/* ipv6_flowlabel and dscp are read, and taken, only with their flag set */
+static const lsctp_field spp_flowlabel_bit = LSCTP_FIELD(struct sctp_paddrparams, spp_flags, "flags", F_INT, 0,
+                                                         NULL, 0, SPP_IPV6_FLOWLABEL, NULL, NULL, U32);
+static const lsctp_field spp_dscp_bit = LSCTP_FIELD(struct sctp_paddrparams, spp_flags, "flags", F_INT, 0,
+                                                    NULL, 0, SPP_DSCP, NULL, NULL, U32);
+#endif
 
 static const lsctp_field paddrparams_fields[] = {
     ASSOC(struct sctp_paddrparams, spp_assoc_id),
@@ -88,6 +101,11 @@ static const lsctp_field paddrparams_fields[] = {
     FLD(struct sctp_paddrparams, spp_pathmtu, "pathmtu", F_INT, U32),
     FLD(struct sctp_paddrparams, spp_sackdelay, "sackdelay", F_INT, U32),
     FLAGSF(struct sctp_paddrparams, spp_flags, "flags", spp_flags),
+#ifdef SCTP_EVENT
+    LSCTP_FIELD(struct sctp_paddrparams, spp_ipv6_flowlabel, "ipv6_flowlabel", F_INT, 0, NULL, 0, 0, NULL,
+                &spp_flowlabel_bit, 0, 0xfffff),
+    LSCTP_FIELD(struct sctp_paddrparams, spp_dscp, "dscp", F_INT, 0, NULL, 0, 0, NULL, &spp_dscp_bit, 0, 255),
+#endif
     END};
 
 static const lsctp_field delayed_ack_fields[] = {
