@@ -147,6 +147,37 @@ static const lsctp_field status_fields[] = {
 
 
 
+#ifdef SCTP_PEER_ADDR_THLDS_V2
+/* RFC 7829 path thresholds: failed after pathmaxrxt retransmissions,
+ * potentially failed after pathpfthld, the primary given up after pathcpthld */
+static const lsctp_field thlds_fields[] = {
+    ASSOC(struct sctp_paddrthlds_v2, spt_assoc_id),
+    ADDRF(struct sctp_paddrthlds_v2, spt_address, "address", 1, LSCTP_PORT_FROM_PEER),
+    FLD(struct sctp_paddrthlds_v2, spt_pathmaxrxt, "pathmaxrxt", F_INT, U16),
+    FLD(struct sctp_paddrthlds_v2, spt_pathpfthld, "pathpfthld", F_INT, U16),
+    FLD(struct sctp_paddrthlds_v2, spt_pathcpthld, "pathcpthld", F_INT, U16),
+    END};
+#endif
+
+/* whether potentially-failed paths are reported (net.sctp.pf_expose) */
+static const lsctp_flagname pf_expose_names[] = {
+    {"unset", 0}, {"disable", 1}, {"enable", 2}, {NULL, 0}};
+
+static const lsctp_field pf_expose_fields[] = {
+    ASSOC(struct sctp_assoc_value, assoc_id),
+    CHOICEF(struct sctp_assoc_value, assoc_value, "value", pf_expose_names, 0xffu,
+            "unknown value '%s' (unset, disable or enable)"),
+    END};
+
+#ifdef SCTP_PLPMTUD_PROBE_INTERVAL
+/* RFC 8899 PLPMTUD: ms between probes, 0 off */
+static const lsctp_field probe_interval_fields[] = {
+    ASSOC(struct sctp_probeinterval, spi_assoc_id),
+    ADDRF(struct sctp_probeinterval, spi_address, "address", 1, LSCTP_PORT_FROM_PEER),
+    FLD(struct sctp_probeinterval, spi_interval, "interval", F_INT, U32),
+    END};
+#endif
+
 /* RFC 8260 stream schedulers; fc and wfq (Linux 6.2+) by number, so that
  * an older kernel answers einval rather than the name being unknown */
 static const lsctp_flagname schedulers[] = {
@@ -282,6 +313,18 @@ const lsctp_option lsctp_options[] = {
            struct sctp_assoc_value, scheduler_fields),
     RECORD("sctp_stream_scheduler_value", IPPROTO_SCTP, SCTP_STREAM_SCHEDULER_VALUE, 0,
            struct sctp_stream_value, scheduler_value_fields),
+#endif
+#ifdef SCTP_PEER_ADDR_THLDS_V2
+    RECORD("sctp_peer_addr_thlds", IPPROTO_SCTP, SCTP_PEER_ADDR_THLDS_V2, 0,
+           struct sctp_paddrthlds_v2, thlds_fields),
+#endif
+#ifdef SCTP_EXPOSE_POTENTIALLY_FAILED_STATE
+    RECORD("sctp_expose_potentially_failed_state", IPPROTO_SCTP, SCTP_EXPOSE_POTENTIALLY_FAILED_STATE, 0,
+           struct sctp_assoc_value, pf_expose_fields),
+#endif
+#ifdef SCTP_PLPMTUD_PROBE_INTERVAL
+    RECORD("sctp_plpmtud_probe_interval", IPPROTO_SCTP, SCTP_PLPMTUD_PROBE_INTERVAL, 0,
+           struct sctp_probeinterval, probe_interval_fields),
 #endif
     RECORD("sctp_context", IPPROTO_SCTP, SCTP_CONTEXT, 0, struct sctp_assoc_value, assoc_value_fields),
 #ifdef SCTP_DEFAULT_PRINFO

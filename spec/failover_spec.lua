@@ -234,4 +234,63 @@ describe("failover between two paths (network namespaces, veth)", function()
     print(string.format("\nfailover (%s): %d messages; link down -> unreachable %.2fs, link up -> available %.2fs, total %.1fs",
       N.interpreter(), sent, t_unreachable - t_down, t_available - t_up, H.now() - started))
   end)
+  -- RFC 7829: with sctp_expose_potentially_failed_state on and a PF
+  -- threshold below pathmaxrxt, a path that stops answering is first
+  -- reported potentially failed (and so read in sctp_get_peer_addr_info),
+  -- and only later unreachable; meanwhile the messages keep coming over B.
+  it_netns("reports a path potentially failed before it fails (sctp_peer_addr_thlds, RFC 7829)", function()
+    local server = server_socket()
+    H.must(server:setopts({
+      sctp_peer_addr_thlds = { assoc_id = 0, pathmaxrxt = 8, pathpfthld = 1 },
+      sctp_expose_potentially_failed_state = { assoc_id = 0, value = "enable" },
+    }))
+    local peer = start_client(H.port_of(server))
+    local up = H.expect_event(server, "assoc_change", "comm_up", STEP_TIMEOUT)
+    local sid = up.assoc_id
+    local thlds = H.must(server:getopts({ sctp_peer_addr_thlds = { assoc_id = sid } })).sctp_peer_addr_thlds
+    assert.same({ 8, 1 }, { thlds.pathmaxrxt, thlds.pathpfthld })
+    local cport = H.must(server:peernames(sid))[1][2]
+    local log, phase, expected = {}, "before", 1
+    local pf_state, from_b_pf, t_down, t_pf, t_unreachable
+    local function context() return table.concat(log, "\n") .. "\n-- peer output:\n" .. peer:output() end
+    local deadline = H.now() + TOTAL_TIMEOUT / 1000
+    while phase ~= "available" do
+      local ip, p, anc, data = server:recv(H.ms_left(deadline))
+      assert.is_truthy(ip, "recv: " .. tostring(p) .. " in phase " .. phase .. "\n" .. context())
+      if sctp.is_event(data) then
+        log[#log + 1] = string.format("%.2fs %s", H.now() - (t_down or H.now()), H.show(data))
+        if data.event == "paddr_change" and data.addr and data.addr[1] == A_PEER then
+          if data.state == "addr_potentially_failed" then
+            assert.equal("down", phase, "potentially failed in the wrong phase\n" .. context())
+            phase, t_pf = "pf", H.now()
+            local info = H.must(server:getopts({ sctp_get_peer_addr_info =
+              { assoc_id = sid, address = { A_PEER, cport } } })).sctp_get_peer_addr_info
+            pf_state = info.state
+          elseif data.state == "addr_unreachable" then
+            assert.equal("pf", phase, "unreachable before potentially failed\n" .. context())
+            phase, t_unreachable = "unreachable", H.now()
+            N.must_sh("ip link set " .. veth_a .. " up")
+          elseif data.state == "addr_available" and phase == "unreachable" then
+            phase = "available"
+          end
+        end
+      else
+        local n = tonumber(data:match("^msg (%d+)$"))
+        assert.equal(expected, n, context())
+        expected = expected + 1
+        if phase == "before" and n == 20 then
+          N.must_sh("ip link set " .. veth_a .. " down")
+          phase, t_down = "down", H.now()
+        elseif phase == "pf" and ip == B_PEER then
+          from_b_pf = (from_b_pf or 0) + 1
+        end
+      end
+    end
+    H.must(server:send(sid, 0, "stop"))
+    assert.is_truthy(peer:wait_line("\nDONE", STEP_TIMEOUT), context())
+    assert.equal("pf", pf_state, context())
+    assert.is_true((from_b_pf or 0) > 0, "no message over B while A was potentially failed\n" .. context())
+    print(string.format("\npotentially failed (%s): link down -> pf %.2fs -> unreachable %.2fs more; %d messages over B meanwhile",
+      N.interpreter(), t_pf - t_down, t_unreachable - t_pf, from_b_pf))
+  end)
 end)
