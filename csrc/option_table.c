@@ -1,8 +1,7 @@
 /* The socket options: one row per option (level, name, C struct, the field
- * rows of codec.h with their types and ranges), and the options whose shape
- * rows cannot express (linger, sctp_autoclose, tos, sctp_default_send_param,
- * sctp_events) with a get and a set function of their own. options.c reads
- * and writes them. Options handled by the Lua layer (mode, active, buffer,
+ * rows of codec.h with their types and ranges); the options whose shape
+ * rows cannot express have a get and a set function of their own, in
+ * option_special.c. options.c reads and writes them. Options handled by the Lua layer (mode, active, buffer,
  * non_block_send) are not here. */
 #include "options.h"
 
