@@ -151,22 +151,52 @@ static void stream_reset_tail(lua_State *L, const union sctp_notification *n,
     lua_setfield(L, -2, "streams");
 }
 
+/* Both forms of send_failed: whether the data went out (a boolean, as
+ * gen_sctp's flags), the error, the message's send information as recv's
+ * sndrcvinfo record, and the undelivered data. */
+static void push_send_failed(lua_State *L, const union sctp_notification *n, const char *raw,
+                             size_t len, unsigned flags, uint32_t error,
+                             struct sctp_sndrcvinfo *info, sctp_assoc_t assoc_id, size_t data_off)
+{
+    lua_pushboolean(L, (flags & SCTP_DATA_SENT) != 0);
+    lua_setfield(L, -2, "flags");
+    lsctp_setint(L, "error", error);
+    /* Linux stores the DATA chunk's flags (E, B, U, I bits) in the flags
+     * here, not the send flags: keep only what maps, U -> "unordered". */
+    info->sinfo_flags = (info->sinfo_flags & DATA_CHUNK_U) ? SCTP_UNORDERED : 0;
+    lsctp_pushsndrcvinfo(L, info);
+    lua_setfield(L, -2, "info");
+    lsctp_setint(L, "assoc_id", assoc_id);
+    set_tail(L, "data", n, raw, len, data_off);
+}
+
 static void d_send_failed(lua_State *L, const union sctp_notification *n,
                           const char *raw, size_t len)
 {
     const struct sctp_send_failed *e = &n->sn_send_failed;
     struct sctp_sndrcvinfo info = e->ssf_info;
-    lua_pushboolean(L, (e->ssf_flags & SCTP_DATA_SENT) != 0);
-    lua_setfield(L, -2, "flags");
-    lsctp_setint(L, "error", e->ssf_error);
-    /* Linux stores the DATA chunk's flags (E, B, U, I bits) in sinfo_flags
-     * here, not the send flags: keep only what maps, U -> "unordered". */
-    info.sinfo_flags = (info.sinfo_flags & DATA_CHUNK_U) ? SCTP_UNORDERED : 0;
-    lsctp_pushsndrcvinfo(L, &info);
-    lua_setfield(L, -2, "info");
-    lsctp_setint(L, "assoc_id", e->ssf_assoc_id);
-    set_tail(L, "data", n, raw, len, offsetof(struct sctp_send_failed, ssf_data));
+    push_send_failed(L, n, raw, len, e->ssf_flags, e->ssf_error, &info, e->ssf_assoc_id,
+                     offsetof(struct sctp_send_failed, ssf_data));
 }
+
+#ifdef SCTP_SEND_FAILED_EVENT
+/* RFC 6458 6.1.11: the same with a struct sctp_sndinfo (no ssn, tsn,
+ * timetolive), read into the same record. */
+static void d_send_failed_event(lua_State *L, const union sctp_notification *n,
+                                const char *raw, size_t len)
+{
+    const struct sctp_send_failed_event *e = &n->sn_send_failed_event;
+    struct sctp_sndrcvinfo info;
+    memset(&info, 0, sizeof info);
+    info.sinfo_stream = e->ssfe_info.snd_sid;
+    info.sinfo_flags = e->ssfe_info.snd_flags;
+    info.sinfo_ppid = e->ssfe_info.snd_ppid;
+    info.sinfo_context = e->ssfe_info.snd_context;
+    info.sinfo_assoc_id = e->ssfe_info.snd_assoc_id;
+    push_send_failed(L, n, raw, len, e->ssf_flags, e->ssf_error, &info, e->ssf_assoc_id,
+                     offsetof(struct sctp_send_failed_event, ssf_data));
+}
+#endif
 
 static const event_row events[] = {
     {SCTP_ASSOC_CHANGE, "assoc_change",
@@ -194,6 +224,10 @@ static const event_row events[] = {
      sizeof(struct sctp_assoc_reset_event), assoc_reset_fields, NULL},
     {SCTP_STREAM_CHANGE_EVENT, "stream_change_event",
      sizeof(struct sctp_stream_change_event), stream_change_fields, NULL},
+#ifdef SCTP_SEND_FAILED_EVENT
+    {SCTP_SEND_FAILED_EVENT, "send_failed_event",
+     offsetof(struct sctp_send_failed_event, ssf_data), NULL, d_send_failed_event},
+#endif
 };
 
 void lsctp_pushnotification(lua_State *L, const char *raw, size_t len)

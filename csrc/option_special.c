@@ -151,6 +151,10 @@ static const event_option event_options[] = {
     {"stream_reset_event", SCTP_STREAM_RESET_EVENT, offsetof(struct sctp_event_subscribe, sctp_stream_reset_event)},
     {"assoc_reset_event", SCTP_ASSOC_RESET_EVENT, offsetof(struct sctp_event_subscribe, sctp_assoc_reset_event)},
     {"stream_change_event", SCTP_STREAM_CHANGE_EVENT, offsetof(struct sctp_event_subscribe, sctp_stream_change_event)},
+#ifdef SCTP_SEND_FAILED_EVENT
+    /* RFC 6458's form of send_failed (event "send_failed_event") */
+    {"send_failed_event", SCTP_SEND_FAILED_EVENT, offsetof(struct sctp_event_subscribe, sctp_send_failure_event_event)},
+#endif
     {NULL, 0, 0}};
 
 #ifdef SCTP_ALL_ASSOC
@@ -159,12 +163,43 @@ static const event_option event_options[] = {
 #define EVENT_ASSOC 0
 #endif
 
+/* The assoc_id of the events table at idx (0 if none): one association's
+ * subscriptions, which only SCTP_EVENT can name. */
+static int events_assoc(lua_State *L, int idx, const char *what, sctp_assoc_t *id)
+{
+    lua_Integer v = 0;
+    lua_getfield(L, idx, "assoc_id");
+    if (!lua_isnil(L, -1)) {
+        if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < INT32_MIN || lua_tointeger(L, -1) > INT32_MAX)
+            return lsctp_argerror(L, what, "field 'assoc_id': association id expected, got %s",
+                                  lua_isinteger(L, -1) ? "an integer out of range" : luaL_typename(L, -1));
+        v = lua_tointeger(L, -1);
+    }
+    lua_pop(L, 1);
+    *id = (sctp_assoc_t)v;
+    return v != 0;
+}
+
+/* getopts{sctp_events = {assoc_id = id}}: one association's subscriptions */
 int lsctp_opt_get_events(lua_State *L, lsctp_socket *s, const lsctp_option *o)
 {
     struct sctp_event_subscribe legacy;
     socklen_t len = sizeof legacy;
     const event_option *e;
-    int have_legacy = 0;
+    int have_legacy = 0, one_assoc = 0;
+    sctp_assoc_t assoc = 0;
+    if (!lua_isnoneornil(L, 3)) {
+        if (lua_type(L, 3) != LUA_TTABLE)
+            return lsctp_argerror(L, GET_OPTION("sctp_events"), "table expected, got %s", luaL_typename(L, 3));
+        lua_pushnil(L);
+        while (lua_next(L, 3)) {
+            if (lua_type(L, -2) != LUA_TSTRING || strcmp(lua_tostring(L, -2), "assoc_id") != 0)
+                return lsctp_argerror(L, GET_OPTION("sctp_events"), "unknown field '%s' (only assoc_id)",
+                                      lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?");
+            lua_pop(L, 1);
+        }
+        one_assoc = events_assoc(L, 3, GET_OPTION("sctp_events"), &assoc);
+    }
     lua_newtable(L);
     for (e = event_options; e->name; e++) {
         int on = 0;
@@ -172,12 +207,15 @@ int lsctp_opt_get_events(lua_State *L, lsctp_socket *s, const lsctp_option *o)
         struct sctp_event ev;
         socklen_t evlen = sizeof ev;
         memset(&ev, 0, sizeof ev);
+        ev.se_assoc_id = assoc;
         ev.se_type = e->type;
         if (s->be->getsockopt(s->fd, IPPROTO_SCTP, SCTP_EVENT, &ev, &evlen) == 0) {
             on = ev.se_on;
         } else
 #endif
         {
+            if (one_assoc)   /* SCTP_EVENTS has no association: don't answer for the endpoint */
+                return lsctp_sockopt_fail(L, o, 0);
             if (!have_legacy) {
                 memset(&legacy, 0, sizeof legacy);
                 if (s->be->getsockopt(s->fd, IPPROTO_SCTP, SCTP_EVENTS, &legacy, &len) < 0)
@@ -189,12 +227,20 @@ int lsctp_opt_get_events(lua_State *L, lsctp_socket *s, const lsctp_option *o)
         lua_pushboolean(L, on);
         lua_setfield(L, -2, e->name);
     }
+    if (one_assoc) {
+        lua_pushinteger(L, assoc);
+        lua_setfield(L, -2, "assoc_id");
+    }
     return 1;
 }
 
+/* setopts{sctp_events = {...}}: the endpoint and its associations, or with
+ * assoc_id only that association */
 int lsctp_opt_set_events(lua_State *L, lsctp_socket *s, const lsctp_option *o, int idx)
 {
     const event_option *e;
+    sctp_assoc_t assoc = 0;
+    int one_assoc;
     if (lua_type(L, idx) != LUA_TTABLE)
         return lsctp_argerror(L, SET_OPTION("sctp_events"), "table of event = boolean expected, got %s",
                               luaL_typename(L, idx));
@@ -202,6 +248,10 @@ int lsctp_opt_set_events(lua_State *L, lsctp_socket *s, const lsctp_option *o, i
     lua_pushnil(L);
     while (lua_next(L, idx)) {
         const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
+        if (strcmp(k, "assoc_id") == 0) {
+            lua_pop(L, 1);
+            continue;
+        }
         for (e = event_options; e->name && strcmp(e->name, k) != 0; e++)
             ;
         if (!e->name)
@@ -211,6 +261,7 @@ int lsctp_opt_set_events(lua_State *L, lsctp_socket *s, const lsctp_option *o, i
                                   k, luaL_typename(L, -1));
         lua_pop(L, 1);
     }
+    one_assoc = events_assoc(L, idx, SET_OPTION("sctp_events"), &assoc);
     for (e = event_options; e->name; e++) {
         int on, rc = -1;
         lua_getfield(L, idx, e->name);
@@ -224,12 +275,14 @@ int lsctp_opt_set_events(lua_State *L, lsctp_socket *s, const lsctp_option *o, i
         {
             struct sctp_event ev;
             memset(&ev, 0, sizeof ev);
-            ev.se_assoc_id = s->type == SOCK_STREAM ? 0 : EVENT_ASSOC;
+            ev.se_assoc_id = one_assoc ? assoc : s->type == SOCK_STREAM ? 0 : EVENT_ASSOC;
             ev.se_type = e->type;
             ev.se_on = (uint8_t)on;
             rc = s->be->setsockopt(s->fd, IPPROTO_SCTP, SCTP_EVENT, &ev, sizeof ev);
         }
 #endif
+        if (rc < 0 && one_assoc)   /* SCTP_EVENTS would change the whole endpoint */
+            return lsctp_sockopt_fail(L, o, 1);
         if (rc < 0) {
             struct sctp_event_subscribe legacy;
             socklen_t len = sizeof legacy;

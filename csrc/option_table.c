@@ -256,6 +256,7 @@ static const lsctp_field assoc_stats_fields[] = {
 #define SPECIAL(n, lvl, opt, g, s) {n, lvl, opt, K_SPECIAL, 0, 0, NULL, g, s}
 #define SCALAR_RO(n, lvl, opt, st, flds) {n, lvl, opt, K_SCALAR, RO, sizeof(st), flds, NULL, NULL}
 #define SPECIAL_RO(n, lvl, opt, g) {n, lvl, opt, K_SPECIAL, RO, 0, NULL, g, NULL}
+#define SPECIAL_KEYED(n, lvl, opt, g, s) {n, lvl, opt, K_SPECIAL, KEYED, 0, NULL, g, s}
 
 const lsctp_option lsctp_options[] = {
     SCALAR("sndbuf", SOL_SOCKET, SO_SNDBUF, int, uint_value),
@@ -280,9 +281,9 @@ const lsctp_option lsctp_options[] = {
            struct sctp_setadaptation, adaptation_fields),
     RECORD("sctp_peer_addr_params", IPPROTO_SCTP, SCTP_PEER_ADDR_PARAMS, 0,
            struct sctp_paddrparams, paddrparams_fields),
-    SPECIAL("sctp_default_send_param", IPPROTO_SCTP, SCTP_DEFAULT_SEND_PARAM,
+    SPECIAL_KEYED("sctp_default_send_param", IPPROTO_SCTP, SCTP_DEFAULT_SEND_PARAM,
             lsctp_opt_get_default_send, lsctp_opt_set_default_send),
-    SPECIAL("sctp_events", IPPROTO_SCTP, SCTP_EVENTS, lsctp_opt_get_events, lsctp_opt_set_events),
+    SPECIAL_KEYED("sctp_events", IPPROTO_SCTP, SCTP_EVENTS, lsctp_opt_get_events, lsctp_opt_set_events),
     RECORD("sctp_delayed_ack_time", IPPROTO_SCTP, SCTP_DELAYED_SACK, 0,
            struct sctp_sack_info, delayed_ack_fields),
     RECORD("sctp_status", IPPROTO_SCTP, SCTP_STATUS, RO, struct sctp_status, status_fields),

@@ -98,6 +98,8 @@ static int l_getopt(lua_State *L)
     const lsctp_option *o = option_arg(L, GET_WHAT, &s);
     if (!o)
         return 3;
+    if (o->kind == K_SPECIAL && !(o->access & KEYED) && !lua_isnoneornil(L, 3))
+        return lsctp_argerror(L, GET_WHAT, "option '%s' takes no argument", o->name);
     if (o->kind == K_SPECIAL)
         return o->get(L, s, o);
     if (o->access & WO)

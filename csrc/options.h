@@ -5,7 +5,7 @@
 #include "codec.h"
 
 typedef enum { K_SCALAR, K_RECORD, K_SPECIAL } lsctp_option_kind;
-enum { RO = 1, WO = 2 };
+enum { RO = 1, WO = 2, KEYED = 4 };   /* KEYED: a special option read with a table of keys */
 
 struct lsctp_option;
 typedef int (*lsctp_special_get)(lua_State *L, lsctp_socket *s, const struct lsctp_option *o);

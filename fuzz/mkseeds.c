@@ -125,6 +125,15 @@ static const struct note_row {
      .tail = "undelivered", .tail_len = 11,
      .n.sn_send_failed = {.ssf_type = SCTP_SEND_FAILED, .ssf_flags = SCTP_DATA_UNSENT,
                           .ssf_assoc_id = 5}},
+#ifdef SCTP_SEND_FAILED_EVENT
+    /* the RFC 6458 form: a struct sctp_sndinfo, the DATA chunk's U bit in its flags */
+    {.name = "send_failed_event", .len = offsetof(struct sctp_send_failed_event, ssf_data),
+     .tail = "undelivered", .tail_len = 11,
+     .n.sn_send_failed_event = {.ssf_type = SCTP_SEND_FAILED_EVENT, .ssf_flags = SCTP_DATA_SENT,
+                                .ssf_error = 1, .ssfe_info = {.snd_sid = 2, .snd_flags = 0x04,
+                                .snd_ppid = 46, .snd_context = 7, .snd_assoc_id = 5},
+                                .ssf_assoc_id = 5}},
+#endif
     /* sre_error (1: invalid stream identifier): set by notification() */
     {.name = "remote_error", .len = offsetof(struct sctp_remote_error, sre_data),
      .tail = "\x00\x01\x00\x08\x00\x09\x00\x00", .tail_len = 8,

@@ -64,7 +64,8 @@ local function set_one(sock, name, value)
   local lua_opt = lua_options[name]
   if lua_opt then return lua_opt.set(sock, value) end
   local ok, err, detail = raw.setopt(sock, name, value)
-  if ok and name == "sctp_events" and value.association_event ~= nil then
+  -- one association's subscriptions (assoc_id) leave the endpoint's alone
+  if ok and name == "sctp_events" and value.association_event ~= nil and value.assoc_id == nil then
     getstate(sock).assoc_events = value.association_event
   end
   return ok, err, detail
