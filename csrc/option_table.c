@@ -230,6 +230,16 @@ static const lsctp_field pr_stream_status_fields[] = {
     KEY(struct sctp_prstatus, sprstat_sid, "stream", F_INT, U16),
     PR_STATUS_POLICY, PR_STATUS_COUNTERS, END};
 
+#ifdef SCTP_REMOTE_UDP_ENCAPS_PORT
+/* RFC 6951: the peer's UDP port for SCTP over UDP (0: plain SCTP), for the
+ * endpoint, an association, or one of its peer addresses */
+static const lsctp_field udpencaps_fields[] = {
+    ASSOC(struct sctp_udpencaps, sue_assoc_id),
+    ADDRF(struct sctp_udpencaps, sue_address, "address", 1, LSCTP_PORT_FROM_PEER),
+    FLD(struct sctp_udpencaps, sue_port, "port", F_INT, U16),
+    END};
+#endif
+
 #define STAT(m, n) FLD(struct sctp_assoc_stats, m, n, F_INT, U64)
 static const lsctp_field assoc_stats_fields[] = {
     ASSOC(struct sctp_assoc_stats, sas_assoc_id),
@@ -338,6 +348,10 @@ const lsctp_option lsctp_options[] = {
 #ifdef SCTP_GET_ASSOC_STATS
     RECORD("sctp_get_assoc_stats", IPPROTO_SCTP, SCTP_GET_ASSOC_STATS, RO,
            struct sctp_assoc_stats, assoc_stats_fields),
+#endif
+#ifdef SCTP_REMOTE_UDP_ENCAPS_PORT
+    RECORD("sctp_remote_udp_encaps_port", IPPROTO_SCTP, SCTP_REMOTE_UDP_ENCAPS_PORT, 0,
+           struct sctp_udpencaps, udpencaps_fields),
 #endif
     SCALAR_RO("sctp_get_assoc_number", IPPROTO_SCTP, SCTP_GET_ASSOC_NUMBER, uint32_t, uint_value),
     SPECIAL_RO("sctp_get_assoc_id_list", IPPROTO_SCTP, SCTP_GET_ASSOC_ID_LIST, lsctp_opt_get_assoc_ids),
