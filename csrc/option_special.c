@@ -163,23 +163,6 @@ static const event_option event_options[] = {
 #define EVENT_ASSOC 0
 #endif
 
-/* The assoc_id of the events table at idx (0 if none): one association's
- * subscriptions, which only SCTP_EVENT can name. */
-static int events_assoc(lua_State *L, int idx, const char *what, sctp_assoc_t *id)
-{
-    lua_Integer v = 0;
-    lua_getfield(L, idx, "assoc_id");
-    if (!lua_isnil(L, -1)) {
-        if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < INT32_MIN || lua_tointeger(L, -1) > INT32_MAX)
-            return lsctp_argerror(L, what, "field 'assoc_id': association id expected, got %s",
-                                  lua_isinteger(L, -1) ? "an integer out of range" : luaL_typename(L, -1));
-        v = lua_tointeger(L, -1);
-    }
-    lua_pop(L, 1);
-    *id = (sctp_assoc_t)v;
-    return v != 0;
-}
-
 /* getopts{sctp_events = {assoc_id = id}}: one association's subscriptions */
 int lsctp_opt_get_events(lua_State *L, lsctp_socket *s, const lsctp_option *o)
 {
@@ -188,18 +171,7 @@ int lsctp_opt_get_events(lua_State *L, lsctp_socket *s, const lsctp_option *o)
     const event_option *e;
     int have_legacy = 0, one_assoc = 0;
     sctp_assoc_t assoc = 0;
-    if (!lua_isnoneornil(L, 3)) {
-        if (lua_type(L, 3) != LUA_TTABLE)
-            return lsctp_argerror(L, GET_OPTION("sctp_events"), "table expected, got %s", luaL_typename(L, 3));
-        lua_pushnil(L);
-        while (lua_next(L, 3)) {
-            if (lua_type(L, -2) != LUA_TSTRING || strcmp(lua_tostring(L, -2), "assoc_id") != 0)
-                return lsctp_argerror(L, GET_OPTION("sctp_events"), "unknown field '%s' (only assoc_id)",
-                                      lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?");
-            lua_pop(L, 1);
-        }
-        one_assoc = events_assoc(L, 3, GET_OPTION("sctp_events"), &assoc);
-    }
+    one_assoc = lsctp_opt_assoc_arg(L, GET_OPTION("sctp_events"), &assoc);
     lua_newtable(L);
     for (e = event_options; e->name; e++) {
         int on = 0;
@@ -261,7 +233,7 @@ int lsctp_opt_set_events(lua_State *L, lsctp_socket *s, const lsctp_option *o, i
                                   k, luaL_typename(L, -1));
         lua_pop(L, 1);
     }
-    one_assoc = events_assoc(L, idx, SET_OPTION("sctp_events"), &assoc);
+    one_assoc = lsctp_opt_assoc_field(L, idx, SET_OPTION("sctp_events"), &assoc);
     for (e = event_options; e->name; e++) {
         int on, rc = -1;
         lua_getfield(L, idx, e->name);

@@ -240,6 +240,14 @@ static const lsctp_field udpencaps_fields[] = {
     END};
 #endif
 
+#ifdef SCTP_AUTH_ACTIVE_KEY
+/* a shared key's number: the active one, or one to deactivate or delete */
+static const lsctp_field authkeyid_fields[] = {
+    ASSOC(struct sctp_authkeyid, scact_assoc_id),
+    FLD(struct sctp_authkeyid, scact_keynumber, "keynumber", F_INT, U16),
+    END};
+#endif
+
 #define STAT(m, n) FLD(struct sctp_assoc_stats, m, n, F_INT, U64)
 static const lsctp_field assoc_stats_fields[] = {
     ASSOC(struct sctp_assoc_stats, sas_assoc_id),
@@ -267,6 +275,7 @@ static const lsctp_field assoc_stats_fields[] = {
 #define SCALAR_RO(n, lvl, opt, st, flds) {n, lvl, opt, K_SCALAR, RO, sizeof(st), flds, NULL, NULL}
 #define SPECIAL_RO(n, lvl, opt, g) {n, lvl, opt, K_SPECIAL, RO, 0, NULL, g, NULL}
 #define SPECIAL_KEYED(n, lvl, opt, g, s) {n, lvl, opt, K_SPECIAL, KEYED, 0, NULL, g, s}
+#define SPECIAL_WO(n, lvl, opt, s) {n, lvl, opt, K_SPECIAL, WO, 0, NULL, NULL, s}
 
 const lsctp_option lsctp_options[] = {
     SCALAR("sndbuf", SOL_SOCKET, SO_SNDBUF, int, uint_value),
@@ -348,6 +357,29 @@ const lsctp_option lsctp_options[] = {
 #ifdef SCTP_GET_ASSOC_STATS
     RECORD("sctp_get_assoc_stats", IPPROTO_SCTP, SCTP_GET_ASSOC_STATS, RO,
            struct sctp_assoc_stats, assoc_stats_fields),
+#endif
+#ifdef SCTP_AUTH_SUPPORTED
+    /* RFC 4895 SCTP-AUTH (csrc/option_auth.c), and the extensions an
+     * endpoint offers in its INIT */
+    SCALAR("sctp_auth_supported", IPPROTO_SCTP, SCTP_AUTH_SUPPORTED, struct sctp_assoc_value, assoc_bool_value),
+    SCALAR("sctp_asconf_supported", IPPROTO_SCTP, SCTP_ASCONF_SUPPORTED, struct sctp_assoc_value, assoc_bool_value),
+    SCALAR("sctp_ecn_supported", IPPROTO_SCTP, SCTP_ECN_SUPPORTED, struct sctp_assoc_value, assoc_bool_value),
+#endif
+#ifdef SCTP_AUTO_ASCONF
+    SCALAR("sctp_auto_asconf", IPPROTO_SCTP, SCTP_AUTO_ASCONF, int, bool_value),
+#endif
+#ifdef SCTP_AUTH_ACTIVE_KEY
+    SPECIAL_WO("sctp_auth_chunk", IPPROTO_SCTP, SCTP_AUTH_CHUNK, lsctp_opt_set_auth_chunk),
+    SPECIAL("sctp_hmac_ident", IPPROTO_SCTP, SCTP_HMAC_IDENT, lsctp_opt_get_hmac_ident, lsctp_opt_set_hmac_ident),
+    SPECIAL_WO("sctp_auth_key", IPPROTO_SCTP, SCTP_AUTH_KEY, lsctp_opt_set_auth_key),
+    RECORD("sctp_auth_active_key", IPPROTO_SCTP, SCTP_AUTH_ACTIVE_KEY, 0, struct sctp_authkeyid, authkeyid_fields),
+    RECORD("sctp_auth_delete_key", IPPROTO_SCTP, SCTP_AUTH_DELETE_KEY, WO, struct sctp_authkeyid, authkeyid_fields),
+    RECORD("sctp_auth_deactivate_key", IPPROTO_SCTP, SCTP_AUTH_DEACTIVATE_KEY, WO,
+           struct sctp_authkeyid, authkeyid_fields),
+    {"sctp_peer_auth_chunks", IPPROTO_SCTP, SCTP_PEER_AUTH_CHUNKS, K_SPECIAL, RO | KEYED, 0, NULL,
+     lsctp_opt_get_auth_chunks, NULL},
+    {"sctp_local_auth_chunks", IPPROTO_SCTP, SCTP_LOCAL_AUTH_CHUNKS, K_SPECIAL, RO | KEYED, 0, NULL,
+     lsctp_opt_get_auth_chunks, NULL},
 #endif
 #ifdef SCTP_REMOTE_UDP_ENCAPS_PORT
     RECORD("sctp_remote_udp_encaps_port", IPPROTO_SCTP, SCTP_REMOTE_UDP_ENCAPS_PORT, 0,

@@ -81,6 +81,38 @@ static void check_record_arg(lua_State *L, const lsctp_option *o, int idx, const
     }
 }
 
+int lsctp_opt_assoc_field(lua_State *L, int idx, const char *what, sctp_assoc_t *id)
+{
+    lua_Integer v = 0;
+    lua_getfield(L, idx, "assoc_id");
+    if (!lua_isnil(L, -1)) {
+        if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < INT32_MIN || lua_tointeger(L, -1) > INT32_MAX)
+            return lsctp_argerror(L, what, "field 'assoc_id': association id expected, got %s",
+                                  lua_isinteger(L, -1) ? "an integer out of range" : luaL_typename(L, -1));
+        v = lua_tointeger(L, -1);
+    }
+    lua_pop(L, 1);
+    *id = (sctp_assoc_t)v;
+    return v != 0;
+}
+
+int lsctp_opt_assoc_arg(lua_State *L, const char *what, sctp_assoc_t *id)
+{
+    *id = 0;
+    if (lua_isnoneornil(L, 3))
+        return 0;
+    if (lua_type(L, 3) != LUA_TTABLE)
+        return lsctp_argerror(L, what, "table expected, got %s", luaL_typename(L, 3));
+    lua_pushnil(L);
+    while (lua_next(L, 3)) {
+        if (lua_type(L, -2) != LUA_TSTRING || strcmp(lua_tostring(L, -2), "assoc_id") != 0)
+            return lsctp_argerror(L, what, "unknown field '%s' (only assoc_id)",
+                                  lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?");
+        lua_pop(L, 1);
+    }
+    return lsctp_opt_assoc_field(L, 3, what, id);
+}
+
 /* The socket at 1 and the option named at 2, or NULL with nil, "closed",
  * detail pushed for a closed socket. */
 static const lsctp_option *option_arg(lua_State *L, const char *fn, lsctp_socket **s)
@@ -98,12 +130,12 @@ static int l_getopt(lua_State *L)
     const lsctp_option *o = option_arg(L, GET_WHAT, &s);
     if (!o)
         return 3;
+    if (o->access & WO)
+        return lsctp_argerror(L, GET_WHAT, "option '%s' is write-only", o->name);
     if (o->kind == K_SPECIAL && !(o->access & KEYED) && !lua_isnoneornil(L, 3))
         return lsctp_argerror(L, GET_WHAT, "option '%s' takes no argument", o->name);
     if (o->kind == K_SPECIAL)
         return o->get(L, s, o);
-    if (o->access & WO)
-        return lsctp_argerror(L, GET_WHAT, "option '%s' is write-only", o->name);
     memset(&buf, 0, sizeof buf);
     if (!lua_isnoneornil(L, 3)) {
         if (o->kind != K_RECORD)

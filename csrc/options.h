@@ -36,7 +36,14 @@ extern const lsctp_option lsctp_options[];
 /* Pushes nil, err, "getopts|setopts <name>" for errno; returns 3. */
 int lsctp_sockopt_fail(lua_State *L, const lsctp_option *o, int set);
 
-/* The special options (option_special.c). */
+/* The assoc_id field of the table at idx (0 when absent): whether one was
+ * given; raises naming `what` for a bad one. */
+int lsctp_opt_assoc_field(lua_State *L, int idx, const char *what, sctp_assoc_t *id);
+/* The same for the keys of a KEYED special option's getopt (argument 3:
+ * nil, or a table holding at most assoc_id). */
+int lsctp_opt_assoc_arg(lua_State *L, const char *what, sctp_assoc_t *id);
+
+/* The special options (option_special.c, option_auth.c). */
 int lsctp_opt_get_linger(lua_State *L, lsctp_socket *s, const lsctp_option *o);
 int lsctp_opt_set_linger(lua_State *L, lsctp_socket *s, const lsctp_option *o, int idx);
 int lsctp_opt_get_autoclose(lua_State *L, lsctp_socket *s, const lsctp_option *o);
@@ -48,5 +55,10 @@ int lsctp_opt_set_default_send(lua_State *L, lsctp_socket *s, const lsctp_option
 int lsctp_opt_get_events(lua_State *L, lsctp_socket *s, const lsctp_option *o);
 int lsctp_opt_set_events(lua_State *L, lsctp_socket *s, const lsctp_option *o, int idx);
 int lsctp_opt_get_assoc_ids(lua_State *L, lsctp_socket *s, const lsctp_option *o);
+int lsctp_opt_set_auth_chunk(lua_State *L, lsctp_socket *s, const lsctp_option *o, int idx);
+int lsctp_opt_get_auth_chunks(lua_State *L, lsctp_socket *s, const lsctp_option *o);
+int lsctp_opt_get_hmac_ident(lua_State *L, lsctp_socket *s, const lsctp_option *o);
+int lsctp_opt_set_hmac_ident(lua_State *L, lsctp_socket *s, const lsctp_option *o, int idx);
+int lsctp_opt_set_auth_key(lua_State *L, lsctp_socket *s, const lsctp_option *o, int idx);
 
 #endif

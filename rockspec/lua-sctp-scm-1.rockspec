@@ -40,7 +40,7 @@ build = {
       sources = {
         "csrc/addr.c", "csrc/args.c", "csrc/backend_kernel.c", "csrc/codec.c",
         "csrc/diag.c", "csrc/errnames.c", "csrc/io.c", "csrc/notify.c",
-        "csrc/option_special.c", "csrc/option_table.c", "csrc/options.c", "csrc/reconf.c", "csrc/recv.c",
+        "csrc/option_auth.c", "csrc/option_special.c", "csrc/option_table.c", "csrc/options.c", "csrc/reconf.c", "csrc/recv.c",
         "csrc/sndrcvinfo.c", "csrc/socket.c", "csrc/wait.c",
       },
       libraries = {"sctp", "pthread"},

@@ -115,6 +115,13 @@ function H.must(ok, err, detail, ...)
   return ok, err, detail, ...
 end
 
+-- The value of one option, raising when getopts fails; `arg` is the
+-- option's argument (e.g. {assoc_id = id}), if it takes one.
+function H.getopt(sock, name, arg)
+  local names = arg == nil and { name } or { [name] = arg }
+  return H.must(sock:getopts(names))[name]
+end
+
 -- Checks a failure result `nil, err, detail`. `expected` is the expected err
 -- name (required: a check that accepts any name cannot fail). `want_detail` requires `detail` to be a
 -- non-empty string (the contract gives one for errno failures).

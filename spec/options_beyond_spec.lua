@@ -8,10 +8,7 @@
 local H = require "helper"
 local sctp = require "sctp"
 
-local function get(sock, name, arg)
-  local names = arg and { [name] = arg } or { name }
-  return H.must(sock:getopts(names))[name]
-end
+local get = H.getopt
 
 local function set(sock, name, value)
   return H.must(sock:setopts({ [name] = value }))

@@ -21,12 +21,7 @@ local function same_fields(want, got, label)
 end
 
 -- getopts of one option: its value.
-local function get(sock, name, arg)
-  local req
-  if arg == nil then req = { name } else req = { [name] = arg } end
-  local got = H.must(sock:getopts(req))
-  return got[name]
-end
+local get = H.getopt
 
 local function set(sock, name, value)
   assert.equal(true, sock:setopts({ [name] = value }), "setopts " .. name)

@@ -71,16 +71,24 @@ local function set_one(sock, name, value)
   return ok, err, detail
 end
 
--- Linux derives SO_PRIORITY from IP_TOS when tos is set, so an explicit
--- priority is applied after everything else.
-local applied_last = {priority = true}
+-- Options that depend on others are applied in passes, so that one table
+-- works whatever order pairs() gives: Linux derives SO_PRIORITY from IP_TOS
+-- when tos is set, so an explicit priority comes after it; the AUTH options
+-- answer EACCES until sctp_auth_supported is on, and a key must exist before
+-- it is made active, deactivated or deleted. Unlisted options: pass 2.
+local pass_of = {
+  sctp_auth_supported = 1,
+  priority = 3, sctp_auth_active_key = 3,
+  sctp_auth_deactivate_key = 4, sctp_auth_delete_key = 4,
+}
+local PASSES = 4
 
 -- Applies `opts` (names already checked); `skip` names options not to
 -- apply (open's own keys). `true` or `nil, err, detail`.
 function M.apply(sock, opts, skip)
-  for pass = 1, 2 do
+  for pass = 1, PASSES do
     for name, value in pairs(opts) do
-      if not (skip and skip[name]) and (applied_last[name] and 2 or 1) == pass then
+      if not (skip and skip[name]) and (pass_of[name] or 2) == pass then
         local ok, err, detail = set_one(sock, name, value)
         if not ok then return nil, err, detail end
       end
