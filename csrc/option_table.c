@@ -236,7 +236,7 @@ static const lsctp_field pr_stream_status_fields[] = {
 static const lsctp_field udpencaps_fields[] = {
     ASSOC(struct sctp_udpencaps, sue_assoc_id),
     ADDRF(struct sctp_udpencaps, sue_address, "address", 1, LSCTP_PORT_FROM_PEER),
-    FLD(struct sctp_udpencaps, sue_port, "port", F_INT, U16),
+    NETF(struct sctp_udpencaps, sue_port, "port", U16),   /* network order, as RFC 6458 has it */
     END};
 #endif
 

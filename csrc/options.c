@@ -192,7 +192,7 @@ static int l_setopt(lua_State *L)
                     return 3;
                 len = o->size;
                 if (s->be->getsockopt(s->fd, o->level, o->optname, buf.bytes, &len) < 0)
-                    return lsctp_sockopt_fail(L, o, 0);
+                    return lsctp_sockopt_fail(L, o, 1);   /* the user called setopts */
             }
             if (fill_keys(L, s, o, buf.bytes, 3, SET_WHAT, 0))
                 return 3;
