@@ -633,6 +633,21 @@ static void options_seeds(void)
     u8(&b, 1); u8(&b, 9);
     save("options", "send_many_batches", &b);
 
+    /* the AUTH lists, answered with real contents (mode 0x61: the bytes
+     * that follow): three chunk types; sha256 then sha1 */
+    {
+        uint32_t count = 3, hmacs = 2;
+        uint16_t ids[2] = {SCTP_AUTH_HMAC_ID_SHA256, SCTP_AUTH_HMAC_ID_SHA1};
+        b.n = 0; u8(&b, 0);
+        u8(&b, 2); u8(&b, opt_index("sctp_local_auth_chunks"));
+        u8(&b, 0x61); put(&b, "\0\0\0\0", 4); put(&b, &count, 4); put(&b, "\x00\x80\xc1", 3);
+        save("options", "get_local_auth_chunks", &b);
+        b.n = 0; u8(&b, 0);
+        u8(&b, 2); u8(&b, opt_index("sctp_hmac_ident"));
+        u8(&b, 0x61); put(&b, &hmacs, 4); put(&b, ids, sizeof ids);
+        save("options", "get_hmac_ident", &b);
+    }
+
     /* sndrcvinfo round trip */
     b.n = 0; u8(&b, 0);
     u8(&b, 6); u8(&b, 3);
