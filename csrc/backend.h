@@ -13,19 +13,42 @@
 #ifndef LSCTP_BACKEND_H
 #define LSCTP_BACKEND_H
 
+#include <stdint.h>
 #include <sys/types.h>
 #include <sys/socket.h>
-#include <netinet/in.h>
-#include <netinet/sctp.h>
+
+/* No SCTP header here: a backend may be written against a stack whose
+ * headers clash with <netinet/sctp.h> (usrsctp's do). What crosses the seam
+ * is in the Linux forms the codecs read (struct sctp_sndrcvinfo cmsgs, the
+ * Linux notification layouts, Linux option numbers and structs); a backend
+ * on another stack translates. */
+typedef int32_t lsctp_assoc_t;   /* sctp_assoc_t on Linux */
+
+enum { LSCTP_BINDX_ADD = 1, LSCTP_BINDX_REM = 2 };
+
+/* What a backend can and cannot do, for the Lua layer to read instead of
+ * assuming the kernel's behaviour. */
+typedef struct lsctp_caps {
+    unsigned write_ready : 1;   /* pollfd signals writability (else: wait on a timer) */
+    unsigned gather_send : 1;   /* sendmsg takes several iovecs natively */
+    unsigned diag : 1;          /* diag_dump works (sctp.associations) */
+    unsigned udp_encaps : 1;    /* SCTP over UDP (RFC 6951) */
+    unsigned raw_ip : 1;        /* SCTP over IP */
+} lsctp_caps;
 
 typedef struct lsctp_backend {
     const char *name;
+    const lsctp_caps *caps;
+    /* Before the first socket, and once more at exit (finish never waits
+     * longer than bounded_ms); 0 or -1 with errno. The kernel needs neither. */
+    int (*init)(void);
+    void (*finish)(int bounded_ms);
     /* Non-blocking, close-on-exec SCTP socket; type SOCK_SEQPACKET or SOCK_STREAM. */
     int (*socket)(int family, int type);
     int (*close)(int h);
-    /* flags: SCTP_BINDX_ADD_ADDR or SCTP_BINDX_REM_ADDR */
+    /* flags: LSCTP_BINDX_ADD or LSCTP_BINDX_REM */
     int (*bindx)(int h, struct sockaddr *addrs, int count, int flags);
-    int (*connectx)(int h, struct sockaddr *addrs, int count, sctp_assoc_t *id);
+    int (*connectx)(int h, struct sockaddr *addrs, int count, lsctp_assoc_t *id);
     int (*listen)(int h, int backlog);
     int (*accept)(int h);
     int (*shutdown)(int h, int how);
@@ -43,9 +66,9 @@ typedef struct lsctp_backend {
     int (*setsockopt)(int h, int level, int name, const void *val, socklen_t len);
     int (*getsockopt)(int h, int level, int name, void *val, socklen_t *len);
     /* Local (peer = 0) or peer (peer = 1) addresses; free with freeaddrs. */
-    int (*getaddrs)(int h, sctp_assoc_t id, int peer, struct sockaddr **addrs);
+    int (*getaddrs)(int h, lsctp_assoc_t id, int peer, struct sockaddr **addrs);
     void (*freeaddrs)(struct sockaddr *addrs, int peer);
-    int (*peeloff)(int h, sctp_assoc_t id);
+    int (*peeloff)(int h, lsctp_assoc_t id);
     /* The descriptor an event loop polls for this handle. */
     int (*pollfd)(int h);
     /* The host's associations of one family: the raw sock_diag (netlink)

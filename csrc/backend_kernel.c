@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <sys/time.h>
 #include <netinet/in.h>
+#include <netinet/sctp.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
 #include <linux/inet_diag.h>
@@ -29,9 +30,12 @@ static int k_close(int h)
     return close(h);
 }
 
+/* the seam's assoc id is the kernel's */
+typedef char assoc_id_is_sctp_assoc_t[sizeof(lsctp_assoc_t) == sizeof(sctp_assoc_t) ? 1 : -1];
+
 static int k_bindx(int h, struct sockaddr *addrs, int count, int flags)
 {
-    return sctp_bindx(h, addrs, count, flags);
+    return sctp_bindx(h, addrs, count, flags == LSCTP_BINDX_ADD ? SCTP_BINDX_ADD_ADDR : SCTP_BINDX_REM_ADDR);
 }
 
 /* recvmsg_wait makes a descriptor blocking; connectx and accept have no
@@ -52,7 +56,7 @@ static void nonblocking_end(int h, int saved_flags)
     errno = e;
 }
 
-static int k_connectx(int h, struct sockaddr *addrs, int count, sctp_assoc_t *id)
+static int k_connectx(int h, struct sockaddr *addrs, int count, lsctp_assoc_t *id)
 {
     int saved = nonblocking_begin(h);
     int rc = sctp_connectx(h, addrs, count, id);
@@ -132,7 +136,7 @@ static int k_getsockopt(int h, int level, int name, void *val, socklen_t *len)
     return getsockopt(h, level, name, val, len);
 }
 
-static int k_getaddrs(int h, sctp_assoc_t id, int peer, struct sockaddr **addrs)
+static int k_getaddrs(int h, lsctp_assoc_t id, int peer, struct sockaddr **addrs)
 {
     int n = peer ? sctp_getpaddrs(h, id, addrs) : sctp_getladdrs(h, id, addrs);
     if (n < 0 && errno == 0)
@@ -148,7 +152,7 @@ static void k_freeaddrs(struct sockaddr *addrs, int peer)
         sctp_freeladdrs(addrs);
 }
 
-static int k_peeloff(int h, sctp_assoc_t id)
+static int k_peeloff(int h, lsctp_assoc_t id)
 {
     int fd = sctp_peeloff(h, id);
     if (fd < 0)
@@ -270,8 +274,17 @@ fail:
     return -1;
 }
 
+static int k_init(void) { return 0; }
+static void k_finish(int bounded_ms) { (void)bounded_ms; }
+
+static const lsctp_caps kernel_caps = {
+    .write_ready = 1, .gather_send = 1, .diag = 1, .udp_encaps = 1, .raw_ip = 1};
+
 const lsctp_backend lsctp_kernel_backend = {
     .name = "kernel",
+    .caps = &kernel_caps,
+    .init = k_init,
+    .finish = k_finish,
     .socket = k_socket,
     .close = k_close,
     .bindx = k_bindx,

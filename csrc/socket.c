@@ -204,7 +204,7 @@ static int l_bindx(lua_State *L)
     if ((rc = lsctp_addrlist_get(L, 2, port, s->family, &al, "bindx: addrs")))
         return rc;
     rc = s->be->bindx(s->fd, (struct sockaddr *)al.packed, al.count,
-                      op == 0 ? SCTP_BINDX_ADD_ADDR : SCTP_BINDX_REM_ADDR);
+                      op == 0 ? LSCTP_BINDX_ADD : LSCTP_BINDX_REM);
     lsctp_addrlist_free(&al);
     if (rc < 0)
         return lsctp_pusherrno(L, errno, op == 0 ? "bind" : "bindx remove");

@@ -356,28 +356,28 @@ static int walk_packed(const struct sockaddr *addrs, int count)
 static int f_bindx(int h, struct sockaddr *addrs, int count, int flags)
 {
     (void)h;
-    if (flags != SCTP_BINDX_ADD_ADDR && flags != SCTP_BINDX_REM_ADDR)
+    if (flags != LSCTP_BINDX_ADD && flags != LSCTP_BINDX_REM)
         abort();
     if (walk_packed(addrs, count) < 0)
         return -1;
     return should_fail(fz_in) ? fail_errno(fz_in) : 0;
 }
 
-static int f_connectx(int h, struct sockaddr *addrs, int count, sctp_assoc_t *id)
+static int f_connectx(int h, struct sockaddr *addrs, int count, lsctp_assoc_t *id)
 {
     (void)h;
     if (walk_packed(addrs, count) < 0)
         return -1;
     if (should_fail(fz_in))
         return fail_errno(fz_in);
-    *id = (sctp_assoc_t)fz_u32(fz_in);
+    *id = (lsctp_assoc_t)fz_u32(fz_in);
     return 0;
 }
 
 static int f_listen(int h, int backlog) { (void)h; (void)backlog; return should_fail(fz_in) ? fail_errno(fz_in) : 0; }
 static int f_accept(int h) { (void)h; errno = EAGAIN; return -1; }   /* a real fd would reach the kernel */
 static int f_shutdown(int h, int how) { (void)h; (void)how; return should_fail(fz_in) ? fail_errno(fz_in) : 0; }
-static int f_peeloff(int h, sctp_assoc_t id) { (void)h; (void)id; errno = EINVAL; return -1; }
+static int f_peeloff(int h, lsctp_assoc_t id) { (void)h; (void)id; errno = EINVAL; return -1; }
 static int f_pollfd(int h) { return h; }
 /* No host to ask: the diag decoder has a harness of its own (fuzz_diag.c). */
 static int f_diag_dump(int family, char **out, size_t *len)
@@ -615,7 +615,7 @@ static int f_getsockopt(int h, int level, int name, void *val, socklen_t *len)
  * another family in 16 bytes, u16 family) and the bytes. The buffer holds
  * exactly the entries, so a walk past the count is caught. The kernel only
  * ever packs whole sockaddr_in/sockaddr_in6, sized by their family. */
-static int f_getaddrs(int h, sctp_assoc_t id, int peer, struct sockaddr **addrs)
+static int f_getaddrs(int h, lsctp_assoc_t id, int peer, struct sockaddr **addrs)
 {
     fz_src *s = fz_in;
     size_t cap = 0, used = 0, got;
@@ -662,8 +662,15 @@ static void f_freeaddrs(struct sockaddr *addrs, int peer)
 
 /* Designated, so that a field added to lsctp_backend cannot shift the
  * others; check_backend (run once) catches a field left NULL. */
+static int f_init(void) { return 0; }
+static void f_finish(int bounded_ms) { (void)bounded_ms; }
+static const lsctp_caps fz_caps = {.write_ready = 1, .gather_send = 1, .diag = 1};
+
 const lsctp_backend fz_backend = {
     .name = "fuzz",
+    .caps = &fz_caps,
+    .init = f_init,
+    .finish = f_finish,
     .socket = f_socket,
     .close = f_close,
     .bindx = f_bindx,
@@ -684,7 +691,7 @@ const lsctp_backend fz_backend = {
     .diag_dump = f_diag_dump,
 };
 
-/* lsctp_backend is a name and function pointers: every one must be set. */
+/* lsctp_backend is a name, its caps and function pointers: every one must be set. */
 static void check_backend(void)
 {
     const char *p = (const char *)&fz_backend;
