@@ -77,12 +77,27 @@ static const int family_values[] = {AF_INET, AF_INET6};
 static const char *const type_names[] = {"seqpacket", "stream", NULL};
 static const int type_values[] = {SOCK_SEQPACKET, SOCK_STREAM};
 
-/* core.socket([family [, type]]) -> sock | nil, err, detail */
+/* The backends this build has, by name; a socket keeps its own (s->be), and
+ * accepted and peeled-off sockets their parent's. "usrsctp" is a known name
+ * (a socket asking for it is told it is not built) until it is in. */
+static const lsctp_backend *const backends[] = {&lsctp_kernel_backend, NULL};
+static const char *const backend_names[] = {"kernel", "usrsctp", NULL};
+
+/* core.socket([family [, type [, backend]]]) -> sock | nil, err, detail */
 static int l_socket(lua_State *L)
 {
     int family = family_values[lsctp_checkname(L, 1, "open: opts: field 'family'", family_names, "inet")];
     int type = type_values[lsctp_checkname(L, 2, "open: opts: field 'type'", type_names, "seqpacket")];
-    int fd = lsctp_kernel_backend.socket(family, type);
+    const char *name = backend_names[lsctp_checkname(L, 3, "open: opts: field 'backend'", backend_names, "kernel")];
+    const lsctp_backend *be = NULL;
+    int i, fd;
+    for (i = 0; backends[i]; i++)
+        if (strcmp(backends[i]->name, name) == 0)
+            be = backends[i];
+    if (!be)
+        return lsctp_pushfailf(L, "eprotonosupport",
+            "open: the %s backend is not built into this sctp.core (docs/usrsctp-notes.md)", name);
+    fd = be->socket(family, type);
     if (fd < 0) {
         int err = errno;
         if (err == EPROTONOSUPPORT || err == ESOCKTNOSUPPORT)
@@ -92,7 +107,32 @@ static int l_socket(lua_State *L)
                 strerror(err));
         return lsctp_pusherrno(L, err, "socket");
     }
-    lsctp_newsocket(L, fd, family, type);
+    lsctp_newsocket(L, fd, family, type)->be = be;
+    return 1;
+}
+
+/* backend() -> the name of the socket's backend ("kernel") */
+static int l_backend(lua_State *L)
+{
+    lua_pushstring(L, lsctp_checksocket(L, 1)->be->name);
+    return 1;
+}
+
+/* capabilities() -> what the socket's backend can do, a record of booleans */
+static int l_capabilities(lua_State *L)
+{
+    const lsctp_backend *be = lsctp_checksocket(L, 1)->be;
+    const lsctp_caps *c = be->caps;
+    lua_createtable(L, 0, 6);
+    lua_pushstring(L, be->name);
+    lua_setfield(L, -2, "backend");
+#define CAP(f) (lua_pushboolean(L, c->f), lua_setfield(L, -2, #f))
+    CAP(write_ready);
+    CAP(gather_send);
+    CAP(diag);
+    CAP(udp_encaps);
+    CAP(raw_ip);
+#undef CAP
     return 1;
 }
 
@@ -252,7 +292,7 @@ static int l_accept(lua_State *L)
     fd = s->be->accept(s->fd);
     if (fd < 0)
         return lsctp_pusherrno(L, errno, "accept");
-    lsctp_newsocket(L, fd, s->family, SOCK_STREAM);
+    lsctp_newsocket(L, fd, s->family, SOCK_STREAM)->be = s->be;
     return 1;
 }
 
@@ -266,7 +306,11 @@ static int l_peeloff(lua_State *L)
     fd = s->be->peeloff(s->fd, id);
     if (fd < 0)
         return lsctp_pusherrno(L, errno, "peeloff");
-    lsctp_newsocket(L, fd, s->family, SOCK_SEQPACKET)->peeled = 1;
+    {
+        lsctp_socket *peeled = lsctp_newsocket(L, fd, s->family, SOCK_SEQPACKET);
+        peeled->peeled = 1;
+        peeled->be = s->be;
+    }
     return 1;
 }
 
@@ -318,6 +362,8 @@ static int l_peernames(lua_State *L) { return push_names(L, 1); }
 
 static const luaL_Reg socket_methods[] = {
     {"close", l_close},
+    {"backend", l_backend},
+    {"capabilities", l_capabilities},
     {"getfd", l_getfd},
     {"isclosed", l_isclosed},
     {"markclosing", l_markclosing},

@@ -66,6 +66,23 @@ local default_events = {
   partial_delivery_event = true, adaptation_layer_event = false,
 }
 
+-- The backend of sockets opened without `backend`: SCTP_BACKEND from the
+-- environment, else the kernel's. Checked when a socket is opened.
+local default_backend = os.getenv("SCTP_BACKEND")
+if default_backend == "" then default_backend = nil end
+
+-- `sctp.default_backend([name])`: the backend new sockets get ("kernel" or
+-- "usrsctp"), after setting it to `name` if given.
+function M.default_backend(name)
+  if name ~= nil then
+    if name ~= "kernel" and name ~= "usrsctp" then
+      argerror("default_backend", "name", '"kernel" or "usrsctp"', name)
+    end
+    default_backend = name
+  end
+  return default_backend or "kernel"
+end
+
 -- Opens a socket: `sctp.open([port] [, opts])` -> `sock` or `nil, err, detail`.
 function M.open(port, opts)
   if type(port) == "table" and opts == nil then port, opts = nil, port end
@@ -76,7 +93,14 @@ function M.open(port, opts)
   check_addrs("open", "ip", ip, "one_or_list")   -- (the core would name it addrs)
 
   -- the core checks family, type, the ports and the options
-  local sock, err, detail = core.socket(opts.family, opts.type)
+  local backend = opts.backend
+  if backend == nil and default_backend ~= nil then
+    backend = default_backend
+    if backend ~= "kernel" and backend ~= "usrsctp" then
+      error(('sctp: open: SCTP_BACKEND is "%s": "kernel" or "usrsctp" expected'):format(backend), 2)
+    end
+  end
+  local sock, err, detail = core.socket(opts.family, opts.type, backend)
   if not sock then return nil, err, detail end
   state.new(sock)
   -- a bad option or address raises (naming open) and leaves no socket behind

@@ -429,6 +429,8 @@ local CASES = {
   { "dispatch: negative timeout", function(c) return c.client:dispatch(-1) end, R("dispatch", "timeout") },
   { "setwaiter: fn is a number", function(c) return c.client:setwaiter(5) end, R("setwaiter", "fn") },
   { "sctp.setwaiter: fn is a string", function() return sctp.setwaiter("poll") end, R("setwaiter", "fn") },
+  { "sctp.default_backend: name unknown", function() return sctp.default_backend("bsd") end,
+    R("default_backend", "name") },
   { "sctp.error_string: n is a string", function() return sctp.error_string("x") end, R("error_string", "n") },
   { "sctp.associations: family is a number", function() return sctp.associations(6) end,
     R("associations", "family") },
@@ -540,7 +542,8 @@ describe("bad input", function()
   -- Functions that take no argument, or accept any: no bad input to give
   -- them (a wrong self, for every method: errors_spec).
   local NO_BAD_INPUT = { close = true, getfd = true, pollfd = true, events = true, timeout = true,
-                         isclosed = true, gettime = true, is_event = true }
+                         isclosed = true, gettime = true, is_event = true,
+                         backend = true, capabilities = true }
 
   it("has a case for every socket method and every module function", function()
     local raises, fails = 0, 0

@@ -49,7 +49,7 @@ local lua_options = {
 M.lua_options = lua_options
 
 -- Options open() takes that are not socket options.
-M.open_only = {ip = true, ifaddr = true, port = true, family = true, type = true}
+M.open_only = {ip = true, ifaddr = true, port = true, family = true, type = true, backend = true}
 
 -- Raises naming `fn` for a name in `opts` that is no option (nor in `extra`).
 function M.check_names(fn, opts, extra)
