@@ -139,12 +139,19 @@ static const char *public_name(lua_State *L, const char *called)
     return name;
 }
 
+/* Whether the C function of frame ar is a public one (the methods recv and
+ * send are C functions that call the Lua layer on their slow paths). */
+static int public_c_frame(lua_State *L, lua_Debug *ar)
+{
+    return strcmp(ar->what, "C") == 0 && lua_getinfo(L, "f", ar) && public_name(L, NULL) != NULL;
+}
+
 /* The function the user called: the outermost library frame (the C
- * function raising, and the library's Lua frames; other C frames such as
- * pcall, and 5.1's tail call placeholders, are passed over), known by
- * identity as a public function. NULL when it is not one (a tail call
- * replaced its frame): the raiser names the function itself, else the
- * name the caller used is left in *named. */
+ * function raising, the library's Lua frames and public C functions; other
+ * C frames such as pcall, and 5.1's tail call placeholders, are passed
+ * over), known by identity as a public function. NULL when it is not one
+ * (a tail call replaced its frame): the raiser names the function itself,
+ * else the name the caller used is left in *named. */
 static const char *user_called_name(lua_State *L, const char **named)
 {
     lua_Debug ar, top;
@@ -153,7 +160,8 @@ static const char *user_called_name(lua_State *L, const char **named)
         if (user_frame(L, &ar))
             break;
         /* Lua 5.1's "(tail call)" placeholders (what "tail") are not frames */
-        if (level == 0 || strcmp(ar.what, "Lua") == 0 || strcmp(ar.what, "main") == 0) {
+        if (level == 0 || strcmp(ar.what, "Lua") == 0 || strcmp(ar.what, "main") == 0
+            || public_c_frame(L, &ar)) {
             top = ar;
             found = 1;
         }

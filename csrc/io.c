@@ -373,6 +373,83 @@ static int send_flag(lua_State *L, unsigned flag, const char *fn, const char *wh
 static int l_eof(lua_State *L) { return send_flag(L, SCTP_EOF, "eof", "eof: assoc"); }
 static int l_abort(lua_State *L) { return send_flag(L, SCTP_ABORT, "abort", "abort: assoc"); }
 
+#if LUA_VERSION_NUM >= 503
+static int fast_send_k(lua_State *L, int status, lua_KContext ctx)
+{
+    (void)L, (void)status, (void)ctx;
+    return 3;
+}
+
+/* The method send itself on Lua 5.3+ (in place of io.lua's methods.send,
+ * which it follows exactly): the form told by the stream, the first try
+ * here; only "eagain" calls upvalue 3 (io.lua's send_full(sock, a, b, c,
+ * err, detail)), with a continuation so that a waiter may yield. Always
+ * 3 values, as the Lua function answered. */
+static int l_fast_send(lua_State *L)
+{
+    int n;
+    lua_settop(L, 4);
+    if (!lua_isnil(L, 4) || lua_type(L, 3) == LUA_TNUMBER)
+        n = l_send_assoc(L);
+    else
+        n = l_send(L);
+    lua_settop(L, 4 + 3);
+    if (n == 1 || lua_type(L, 6) != LUA_TSTRING || strcmp(lua_tostring(L, 6), "eagain") != 0)
+        return 3;
+    lua_remove(L, 5);   /* the nil: sock, a, b, c, err, detail */
+    lua_pushvalue(L, lua_upvalueindex(3));
+    lua_insert(L, 1);
+    lua_callk(L, 6, 3, 0, fast_send_k);
+    return 3;
+}
+
+/* core.fastpath(slice_ms, recv_wait, recv_slow, send_full) -> recv, send:
+ * the methods in C, each with the socket metatable as upvalue 1 (see
+ * lsctp_checksocket) and this state's flags as upvalue 2. */
+static int l_fastpath(lua_State *L)
+{
+    lsctp_fastflags *f = (lsctp_fastflags *)lua_touserdata(L, lua_upvalueindex(1));
+    f->slice_ms = (int)luaL_checkinteger(L, 1);
+    luaL_checktype(L, 2, LUA_TFUNCTION);
+    luaL_checktype(L, 3, LUA_TFUNCTION);
+    luaL_checktype(L, 4, LUA_TFUNCTION);
+    luaL_getmetatable(L, LSCTP_SOCKET_MT);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_pushvalue(L, 2);
+    lua_pushvalue(L, 3);
+    lua_pushcclosure(L, lsctp_fast_recv, 4);
+    luaL_getmetatable(L, LSCTP_SOCKET_MT);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_pushvalue(L, 4);
+    lua_pushcclosure(L, l_fast_send, 3);
+    return 2;
+}
+
+/* core.setplain(bool): sctp.wait tells plain.blocking whenever it changes. */
+static int l_setplain(lua_State *L)
+{
+    lsctp_fastflags *f = (lsctp_fastflags *)lua_touserdata(L, lua_upvalueindex(1));
+    f->plain_blocking = lua_toboolean(L, 1);
+    return 0;
+}
+#endif
+
+void lsctp_fast_module(lua_State *L)
+{
+#if LUA_VERSION_NUM >= 503
+    lsctp_fastflags *f = (lsctp_fastflags *)lua_newuserdata(L, sizeof *f);
+    f->plain_blocking = 1;   /* as plain.blocking starts */
+    f->slice_ms = 0;
+    lua_pushvalue(L, -1);
+    lua_pushcclosure(L, l_fastpath, 1);
+    lua_setfield(L, -3, "fastpath");
+    lua_pushcclosure(L, l_setplain, 1);
+    lua_setfield(L, -2, "setplain");
+#else
+    (void)L;
+#endif
+}
+
 static const luaL_Reg io_methods[] = {
     {"send", l_send},
     {"send_assoc", l_send_assoc},

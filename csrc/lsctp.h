@@ -224,6 +224,20 @@ void lsctp_rx_scratch_owner(char *const **buf, const size_t **cap);
 void lsctp_pushnotification(lua_State *L, const char *buf, size_t len);
 void lsctp_notify_open(lua_State *L);
 
+/* --- The methods recv and send in C (Lua 5.3+; lsctp_fast_module) ------- */
+/* What the C recv must know of the Lua layer, one per Lua state: the
+ * mirror of sctp.wait's plain.blocking, and its slice. */
+typedef struct lsctp_fastflags {
+    int plain_blocking;
+    int slice_ms;
+} lsctp_fastflags;
+#if LUA_VERSION_NUM >= 503
+int lsctp_fast_recv(lua_State *L);
+#endif
+/* Sets core.fastpath and core.setplain into the module table on top (Lua
+ * 5.3+; nothing on 5.1/5.2/LuaJIT, whose Lua layer keeps its own recv and send). */
+void lsctp_fast_module(lua_State *L);
+
 /* --- Method groups, each registered into the methods table at -1 -------- */
 void lsctp_io_open(lua_State *L);     /* send side; calls lsctp_recv_open */
 void lsctp_recv_open(lua_State *L);

@@ -331,6 +331,68 @@ static int l_recv_direct(lua_State *L)
     return l_recv(L);
 }
 
+#if LUA_VERSION_NUM >= 503
+static int fast_recv_k(lua_State *L, int status, lua_KContext ctx)
+{
+    (void)L, (void)status, (void)ctx;
+    return 4;
+}
+
+/* The method recv itself on Lua 5.3+ (lsctp_fastpath, io.c), in place of
+ * io.lua's methods.recv, which it follows exactly: with no timeout, the
+ * default waiter blocking (plain.blocking, mirrored in f->plain_blocking)
+ * and the main thread, recv_direct's read with a wait of one slice; on
+ * "eagain" upvalue 3 (io.lua's wait-and-read-again), on "slow" and in every
+ * other case upvalue 4 (io.lua's recv_slow), called with a continuation so
+ * that a waiter may yield. Always 4 values, as the Lua function answered. */
+int lsctp_fast_recv(lua_State *L)
+{
+    const lsctp_fastflags *f = (const lsctp_fastflags *)lua_touserdata(L, lua_upvalueindex(2));
+    int main_thread;
+    lua_settop(L, 3);
+    if (lua_isnil(L, 2) && f->plain_blocking) {
+        main_thread = lua_pushthread(L);
+        lua_pop(L, 1);
+        if (main_thread) {
+            lsctp_socket *s = lsctp_checksocket(L, 1);
+            if (!s->lua_queued && !s->peeled) {
+                int n, into = 0;
+                if (s->fd < 0 || s->closing) {
+                    n = LSCTP_CLOSED(L);
+                } else {
+                    if (!lua_isnil(L, 3)) {
+                        if (!lua_istable(L, 3))
+                            return lsctp_argerror(L, "recv: ancdata", "table or nil expected, got %s",
+                                                  luaL_typename(L, 3));
+                        into = 3;
+                    }
+                    n = rx_one(L, s, f->slice_ms, into);
+                }
+                if (n == 4)
+                    return 4;
+                lua_settop(L, 3 + 4);
+                if (!lua_isnil(L, 4) || lua_type(L, 5) != LUA_TSTRING
+                    || strcmp(lua_tostring(L, 5), "eagain") != 0)
+                    return 4;
+                /* nothing yet: wait, then read again (sock, ancdata, a, b, c, d) */
+                lua_pushvalue(L, lua_upvalueindex(3));
+                lua_insert(L, 4);
+                lua_pushvalue(L, 1);
+                lua_insert(L, 5);
+                lua_pushvalue(L, 3);
+                lua_insert(L, 6);
+                lua_callk(L, 6, 4, 0, fast_recv_k);
+                return 4;
+            }
+        }
+    }
+    lua_pushvalue(L, lua_upvalueindex(4));
+    lua_insert(L, 1);
+    lua_callk(L, 3, 4, 0, fast_recv_k);
+    return 4;
+}
+#endif
+
 /* setqueued(bool): whether the Lua layer holds messages (see recv_direct) */
 static int l_setqueued(lua_State *L)
 {

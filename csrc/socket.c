@@ -418,5 +418,6 @@ LSCTP_API int luaopen_sctp_core(lua_State *L)
     lsctp_notify_open(L);
     lsctp_options_module(L);
     lsctp_diag_module(L);
+    lsctp_fast_module(L);
     return 1;
 }

@@ -124,6 +124,12 @@ local function recv_slow(sock, timeout, into)
   return a, b, c, d
 end
 
+-- The C recv's wait when nothing is there yet (as methods.recv below).
+local function recv_wait(sock, ancdata, a, b, c, d)
+  a, b, c, d = retry_after(sock, "r", nil, "recv", read_one, nil, ancdata, nil, nil, a, b, c, d)
+  return a, b, c, d
+end
+
 -- Receives one whole message or event:
 -- `from_ip, from_port, ancdata, data` or `nil, err, detail`. `ancdata`
 -- (a table, optional) is refilled and returned instead of a new table.
@@ -199,6 +205,24 @@ function methods.send(sock, a, b, c)
   if ok or err ~= "eagain" then return ok, err, detail end
   ok, err, detail = retry_after(sock, "w", nil, "send", fn, a, b, c, nil, ok, err, detail)
   return ok, err, detail
+end
+
+-- The C send's wait when the buffer is full (as methods.send above).
+local function send_full(sock, a, b, c, err, detail)
+  local fn = raw_send
+  if c ~= nil or type(b) == "number" then fn = raw_send_assoc end
+  local ok
+  ok, err, detail = retry_after(sock, "w", nil, "send", fn, a, b, c, nil, nil, err, detail)
+  return ok, err, detail
+end
+
+-- Lua 5.3+: recv and send are the core's (csrc/recv.c, csrc/io.c): the
+-- same first attempt as the two functions above, in C, which calls
+-- recv_wait, recv_slow or send_full (through lua_callk: a waiter may yield)
+-- only when it would block or the fast path does not apply. 5.1, 5.2 and
+-- LuaJIT keep the Lua ones.
+if core.fastpath then
+  methods.recv, methods.send = core.fastpath(SLICE_MS, recv_wait, recv_slow, send_full)
 end
 
 -- Sends to the peer with these addresses, setting up the association

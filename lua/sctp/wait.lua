@@ -117,16 +117,22 @@ end
 M.plain = {blocking = true}
 M.SLICE_MS = SLICE_MS
 local plain = M.plain
+-- Lua 5.3+: the C recv (core.fastpath) reads a copy, told at every change
+local setplain = core.setplain or function() end
 
 function M.setdefault(fn)
   M.default = fn or M.auto_waiter
   plain.blocking = not some_socket_waiter and (M.default == M.auto_waiter or M.default == M.poll_waiter)
+  setplain(plain.blocking)
 end
 
 -- kept in the socket's state, which goes with the socket even when `fn`
 -- refers to it
 function M.setwaiter(sock, fn)
-  if fn then some_socket_waiter, plain.blocking = true, false end
+  if fn then
+    some_socket_waiter, plain.blocking = true, false
+    setplain(false)
+  end
   getstate(sock).waiter = fn
 end
 
