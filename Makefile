@@ -40,6 +40,12 @@ LIBS := -lsctp -lpthread
 # SANITIZE=1 builds apart (build/5.4-asan), so normal builds stay as they are.
 BUILD := build/$(LUA)$(if $(SANITIZE),-asan)
 SRCS := $(wildcard csrc/*.c)
+# USRSCTP=1: the userland backend too (csrc/usrsctp/, libusrsctp-dev; work in progress)
+ifeq ($(USRSCTP),1)
+SRCS += $(wildcard csrc/usrsctp/*.c)
+ALL_CFLAGS += -DLSCTP_HAVE_USRSCTP
+LIBS += -lusrsctp
+endif
 OBJS := $(patsubst csrc/%.c,$(BUILD)/obj/%.o,$(SRCS))
 HDRS := $(wildcard csrc/*.h)
 MODULE := $(BUILD)/sctp/core.so

@@ -80,7 +80,12 @@ static const int type_values[] = {SOCK_SEQPACKET, SOCK_STREAM};
 /* The backends this build has, by name; a socket keeps its own (s->be), and
  * accepted and peeled-off sockets their parent's. "usrsctp" is a known name
  * (a socket asking for it is told it is not built) until it is in. */
+#ifdef LSCTP_HAVE_USRSCTP
+extern const lsctp_backend lsctp_usrsctp_backend;   /* csrc/usrsctp/ */
+static const lsctp_backend *const backends[] = {&lsctp_kernel_backend, &lsctp_usrsctp_backend, NULL};
+#else
 static const lsctp_backend *const backends[] = {&lsctp_kernel_backend, NULL};
+#endif
 static const char *const backend_names[] = {"kernel", "usrsctp", NULL};
 
 /* core.socket([family [, type [, backend]]]) -> sock | nil, err, detail */
