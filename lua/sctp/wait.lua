@@ -40,6 +40,8 @@ local getstate = state.get
 -- core.poll is given a finite slice: the C side never blocks forever, a
 -- longer wait is a loop here.
 local SLICE_MS = 60000
+-- how long a writer sleeps on a backend without write-readiness
+local WRITE_RETRY_MS = 1
 
 --- A deadline (monotonic seconds) for a timeout in ms; nil for no limit.
 -- The one place a timeout becomes a deadline (the waiters use it too).
@@ -212,7 +214,14 @@ function M.wait(sock, events, deadline, what)
     return nil, "ebusy", what .. ": another coroutine is already waiting on this socket"
   end
   s[slot] = me
-  local ok, err, detail = (s.waiter or M.default)(sock, events, remaining)
+  local wait_events = events
+  if events == "w" and not s.write_ready then
+    -- a backend whose descriptor never tells writability (usrsctp): try
+    -- again after a short sleep, waiting for readability meanwhile
+    wait_events = "r"
+    if not remaining or remaining > WRITE_RETRY_MS then remaining = WRITE_RETRY_MS end
+  end
+  local ok, err, detail = (s.waiter or M.default)(sock, wait_events, remaining)
   s[slot] = nil
   if s.closing then
     finish_close(sock, s)
