@@ -30,8 +30,7 @@ int lsctp_field_error(lua_State *L, const char *what, const char *field, const c
 
 /* --- reading --------------------------------------------------------------- */
 
-/* The name of the choice with this value, or NULL. */
-static const char *choice_name(const lsctp_flagname *c, unsigned v)
+const char *lsctp_choice_name(const lsctp_flagname *c, unsigned v)
 {
     for (; c->name; c++)
         if (c->value == v)
@@ -55,7 +54,7 @@ void lsctp_push_field(lua_State *L, const char *base, const lsctp_field *f)
     }
     case F_CHOICE: {
         unsigned v = (unsigned)lsctp_get_raw(base, f) & f->mask;
-        const char *name = choice_name((const lsctp_flagname *)f->names, v);
+        const char *name = lsctp_choice_name((const lsctp_flagname *)f->names, v);
         if (name)
             lua_pushstring(L, name);
         else

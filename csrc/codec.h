@@ -157,6 +157,9 @@ static inline int lsctp_check_row(lua_State *L, char *base, const lsctp_field *f
     return lsctp_check_field(L, NULL, base, f, idx, what, field);
 }
 
+/* The name of the lsctp_flagname entry with this value, or NULL. */
+const char *lsctp_choice_name(const lsctp_flagname *names, unsigned v);
+
 /* The row named `name`, or NULL. */
 const lsctp_field *lsctp_find_field(const lsctp_field *rows, const char *name);
 

@@ -38,16 +38,28 @@ static unsigned name_or_number(lua_State *L, int idx, const lsctp_flagname *name
     return 0;
 }
 
-/* Pushes the name of v in names, or v itself when it has none. */
-static void push_name(lua_State *L, unsigned v, const lsctp_flagname *names)
+/* An array of the n values (each `width` bytes: 1 or 2) at p: each value's
+ * name in names, or the value itself when it has none. */
+static void push_names(lua_State *L, const void *p, size_t n, size_t width, const lsctp_flagname *names)
 {
-    const lsctp_flagname *n;
-    for (n = names; n->name; n++)
-        if (n->value == v) {
-            lua_pushstring(L, n->name);
-            return;
+    size_t i;
+    lua_createtable(L, (int)n, 0);
+    for (i = 0; i < n; i++) {
+        uint16_t v16;
+        unsigned v;
+        const char *name;
+        if (width == 1) {
+            v = ((const uint8_t *)p)[i];
+        } else {
+            memcpy(&v16, (const char *)p + 2 * i, 2);
+            v = v16;
         }
-    lua_pushinteger(L, v);
+        if ((name = lsctp_choice_name(names, v)))
+            lua_pushstring(L, name);
+        else
+            lua_pushinteger(L, v);
+        lua_rawseti(L, -2, (int)i + 1);
+    }
 }
 
 /* sctp_auth_chunk = "data" (or a chunk type number): one more chunk type
@@ -70,7 +82,7 @@ int lsctp_opt_get_auth_chunks(lua_State *L, lsctp_socket *s, const lsctp_option 
         char bytes[sizeof(struct sctp_authchunks) + 256];
     } buf;
     socklen_t len = sizeof buf;
-    size_t i, n;
+    size_t n;
     sctp_assoc_t id;
     lsctp_opt_assoc_arg(L, o->optname == SCTP_PEER_AUTH_CHUNKS ? GET_OPTION("sctp_peer_auth_chunks")
                                                                : GET_OPTION("sctp_local_auth_chunks"), &id);
@@ -83,26 +95,23 @@ int lsctp_opt_get_auth_chunks(lua_State *L, lsctp_socket *s, const lsctp_option 
         errno = EPROTO;   /* a count the answer does not hold */
         return lsctp_sockopt_fail(L, o, 0);
     }
-    lua_createtable(L, (int)n, 0);
-    for (i = 0; i < n; i++) {
-        push_name(L, buf.c.gauth_chunks[i], chunk_types);
-        lua_rawseti(L, -2, (int)i + 1);
-    }
+    push_names(L, buf.c.gauth_chunks, n, 1, chunk_types);
     return 1;
 }
 
 #define MAX_HMACS 16
+typedef union {
+    struct sctp_hmacalgo h;
+    char bytes[sizeof(struct sctp_hmacalgo) + MAX_HMACS * sizeof(uint16_t)];
+} hmac_buffer;
 
 /* sctp_hmac_ident = {"sha256", "sha1"}: the HMACs offered, in order of
  * preference (Linux requires sha1 among them) */
 int lsctp_opt_get_hmac_ident(lua_State *L, lsctp_socket *s, const lsctp_option *o)
 {
-    union {
-        struct sctp_hmacalgo h;
-        char bytes[sizeof(struct sctp_hmacalgo) + MAX_HMACS * sizeof(uint16_t)];
-    } buf;
+    hmac_buffer buf;
     socklen_t len = sizeof buf;
-    uint32_t i, n;
+    uint32_t n;
     memset(&buf, 0, sizeof buf);
     if (s->be->getsockopt(s->fd, o->level, o->optname, &buf, &len) < 0)
         return lsctp_sockopt_fail(L, o, 0);
@@ -111,20 +120,13 @@ int lsctp_opt_get_hmac_ident(lua_State *L, lsctp_socket *s, const lsctp_option *
         errno = EPROTO;
         return lsctp_sockopt_fail(L, o, 0);
     }
-    lua_createtable(L, (int)n, 0);
-    for (i = 0; i < n; i++) {
-        push_name(L, buf.h.shmac_idents[i], hmac_ids);
-        lua_rawseti(L, -2, (int)i + 1);
-    }
+    push_names(L, buf.h.shmac_idents, n, 2, hmac_ids);
     return 1;
 }
 
 int lsctp_opt_set_hmac_ident(lua_State *L, lsctp_socket *s, const lsctp_option *o, int idx)
 {
-    union {
-        struct sctp_hmacalgo h;
-        char bytes[sizeof(struct sctp_hmacalgo) + MAX_HMACS * sizeof(uint16_t)];
-    } buf;
+    hmac_buffer buf;
     size_t i, n;
     if (lua_type(L, idx) != LUA_TTABLE)
         return lsctp_argerror(L, SET_OPTION("sctp_hmac_ident"), "array of HMAC names expected, got %s",

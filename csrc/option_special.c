@@ -169,9 +169,9 @@ int lsctp_opt_get_events(lua_State *L, lsctp_socket *s, const lsctp_option *o)
     struct sctp_event_subscribe legacy;
     socklen_t len = sizeof legacy;
     const event_option *e;
-    int have_legacy = 0, one_assoc = 0;
-    sctp_assoc_t assoc = 0;
-    one_assoc = lsctp_opt_assoc_arg(L, GET_OPTION("sctp_events"), &assoc);
+    int have_legacy = 0;
+    sctp_assoc_t assoc;
+    int one_assoc = lsctp_opt_assoc_arg(L, GET_OPTION("sctp_events"), &assoc);
     lua_newtable(L);
     for (e = event_options; e->name; e++) {
         int on = 0;

@@ -84,14 +84,7 @@ static void check_record_arg(lua_State *L, const lsctp_option *o, int idx, const
 int lsctp_opt_assoc_field(lua_State *L, int idx, const char *what, sctp_assoc_t *id)
 {
     lua_Integer v = 0;
-    lua_getfield(L, idx, "assoc_id");
-    if (!lua_isnil(L, -1)) {
-        if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < INT32_MIN || lua_tointeger(L, -1) > INT32_MAX)
-            return lsctp_argerror(L, what, "field 'assoc_id': association id expected, got %s",
-                                  lua_isinteger(L, -1) ? "an integer out of range" : luaL_typename(L, -1));
-        v = lua_tointeger(L, -1);
-    }
-    lua_pop(L, 1);
+    lsctp_intfield(L, idx, "assoc_id", what, INT32_MIN, INT32_MAX, &v);
     *id = (sctp_assoc_t)v;
     return v != 0;
 }

@@ -70,12 +70,13 @@ local default_events = {
 -- environment, else the kernel's. Checked when a socket is opened.
 local default_backend = os.getenv("SCTP_BACKEND")
 if default_backend == "" then default_backend = nil end
+local known_backends = {kernel = true, usrsctp = true}
 
 -- `sctp.default_backend([name])`: the backend new sockets get ("kernel" or
 -- "usrsctp"), after setting it to `name` if given.
 function M.default_backend(name)
   if name ~= nil then
-    if name ~= "kernel" and name ~= "usrsctp" then
+    if not known_backends[name] then
       argerror("default_backend", "name", '"kernel" or "usrsctp"', name)
     end
     default_backend = name
@@ -96,7 +97,7 @@ function M.open(port, opts)
   local backend = opts.backend
   if backend == nil and default_backend ~= nil then
     backend = default_backend
-    if backend ~= "kernel" and backend ~= "usrsctp" then
+    if not known_backends[backend] then
       error(('sctp: open: SCTP_BACKEND is "%s": "kernel" or "usrsctp" expected'):format(backend), 2)
     end
   end

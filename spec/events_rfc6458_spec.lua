@@ -8,9 +8,7 @@ local H = require "helper"
 local sctp = require "sctp"
 
 local function events_of(sock, assoc_id)
-  local arg = assoc_id and { assoc_id = assoc_id } or nil
-  local names = arg and { sctp_events = arg } or { "sctp_events" }
-  return H.must(sock:getopts(names)).sctp_events
+  return H.getopt(sock, "sctp_events", assoc_id and { assoc_id = assoc_id } or nil)
 end
 
 -- A one-to-many server with two associations (two clients): the server's

@@ -40,8 +40,6 @@ function M.new(sock, parent)
              non_block_send = p and p.non_block_send or false,
              assoc_events = (not p) or p.assoc_events,
              stream = stype == "stream", peeled = peeled,
-             -- the backend's descriptor tells writability (sctp.wait)
-             write_ready = raw.capabilities(sock).write_ready,
              qhead = 1, qtail = 0, queue = {}}
   setst(sock, s)
   if p then

@@ -30,6 +30,7 @@ local state = require "sctp.state"   -- before methods below replace C ones
 local poll, gettime = core.poll, core.gettime
 local methods = core.methods
 local getfd, markclosing, rawclose = methods.getfd, methods.markclosing, methods.close
+local capabilities = methods.capabilities
 local ceil = math.ceil
 local running = coroutine.running
 
@@ -215,6 +216,9 @@ function M.wait(sock, events, deadline, what)
   end
   s[slot] = me
   local wait_events = events
+  if events == "w" and s.write_ready == nil then
+    s.write_ready = capabilities(sock).write_ready   -- asked once, at the first full buffer
+  end
   if events == "w" and not s.write_ready then
     -- a backend whose descriptor never tells writability (usrsctp): try
     -- again after a short sleep, waiting for readability meanwhile
