@@ -44,10 +44,12 @@ SRCS := $(wildcard csrc/*.c)
 ifeq ($(USRSCTP),1)
 SRCS += $(wildcard csrc/usrsctp/*.c)
 ALL_CFLAGS += -DLSCTP_HAVE_USRSCTP
-LIBS += -lusrsctp
+# -z nodelete: usrsctp's threads run the module's ticker and libusrsctp's
+# code until the process ends, so lua_close must not unmap them (dlclose).
+LIBS += -lusrsctp -Wl,-z,nodelete
 endif
 OBJS := $(patsubst csrc/%.c,$(BUILD)/obj/%.o,$(SRCS))
-HDRS := $(wildcard csrc/*.h)
+HDRS := $(wildcard csrc/*.h csrc/usrsctp/*.h)
 MODULE := $(BUILD)/sctp/core.so
 LUA_SRCS := lua/sctp.lua $(wildcard lua/sctp/*.lua)
 

@@ -17,8 +17,7 @@
 #endif
 #include <usrsctp.h>
 
-#include "../backend.h"
-#include "lx_abi.h"
+#include "usock.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -29,12 +28,6 @@
 #include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
-
-typedef struct usock {
-    struct socket *so;
-    int efd;
-    int closing, inflight;   /* __atomic */
-} usock;
 
 static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
 static usock **table;
@@ -142,7 +135,7 @@ static void u_finish(int bounded_ms)
 
 /* --- sockets -------------------------------------------------------------- */
 
-static int wrap(struct socket *so)
+static int wrap(struct socket *so, int one_to_many)
 {
     usock *u = calloc(1, sizeof *u);
     int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -159,6 +152,7 @@ static int wrap(struct socket *so)
     }
     u->so = so;
     u->efd = efd;
+    u->one_to_many = one_to_many;
     pthread_mutex_lock(&table_lock);
     if (efd >= table_len) {
         int n = efd + 64;
@@ -195,7 +189,7 @@ static int u_socket(int family, int type)
     if (u_init() < 0)
         return -1;
     so = usrsctp_socket(family, type, IPPROTO_SCTP, NULL, NULL, 0, NULL);
-    return so ? wrap(so) : -1;
+    return so ? wrap(so, type == SOCK_SEQPACKET) : -1;
 }
 
 static int u_close(int h)
@@ -253,7 +247,7 @@ static int u_accept(int h)
     so = usrsctp_accept(u->so, NULL, NULL);
     if (usrsctp_get_events(u->so) & SCTP_EVENT_READ)
         signal_fd(u);
-    return so ? wrap(so) : -1;
+    return so ? wrap(so, 0) : -1;
 }
 
 static int u_shutdown(int h, int how)
@@ -269,7 +263,7 @@ static int u_peeloff(int h, lsctp_assoc_t id)
     if (!u)
         return -1;
     so = usrsctp_peeloff(u->so, (sctp_assoc_t)id);
-    return so ? wrap(so) : -1;
+    return so ? wrap(so, 0) : -1;
 }
 
 static int u_pollfd(int h) { return h; }
@@ -361,87 +355,6 @@ static int u_sendmmsg(int h, struct mmsghdr *msgs, unsigned count, int flags)
     return (int)i;
 }
 
-/* --- receiving: the usrsctp forms into Linux's ------------------------------ */
-
-static const uint16_t lx_types[] = {
-    /* usrsctp 1..0xe */ 0, LX_SCTP_ASSOC_CHANGE, LX_SCTP_PEER_ADDR_CHANGE, LX_SCTP_REMOTE_ERROR,
-    LX_SCTP_SEND_FAILED, LX_SCTP_SHUTDOWN_EVENT, LX_SCTP_ADAPTATION_INDICATION,
-    LX_SCTP_PARTIAL_DELIVERY_EVENT, LX_SCTP_AUTHENTICATION_EVENT, LX_SCTP_STREAM_RESET_EVENT,
-    LX_SCTP_SENDER_DRY_EVENT, 0 /* notifications_stopped */, LX_SCTP_ASSOC_RESET_EVENT,
-    LX_SCTP_STREAM_CHANGE_EVENT, LX_SCTP_SEND_FAILED_EVENT};
-
-static uint16_t lx_type(uint16_t t)
-{
-    return t < sizeof lx_types / sizeof lx_types[0] && lx_types[t] ? lx_types[t] : 0x7fff;
-}
-
-/* Rewrites the notification in buf (n bytes) in its Linux form; returns
- * its new length. */
-static size_t translate_notification(char *buf, size_t n)
-{
-    union sctp_notification *un = (union sctp_notification *)buf;
-    uint16_t type;
-    if (n < sizeof un->sn_header)
-        return n;
-    type = un->sn_header.sn_type;
-    switch (type) {
-    case SCTP_ASSOC_CHANGE:
-        if (n >= sizeof(struct sctp_assoc_change)) {
-            struct lx_assoc_change lx;
-            struct sctp_assoc_change *a = &un->sn_assoc_change;
-            lx.sac_state = (uint16_t)(a->sac_state - 1);
-            lx.sac_error = htons(a->sac_error);
-            a->sac_state = lx.sac_state;
-            a->sac_error = lx.sac_error;
-        }
-        break;
-    case SCTP_PEER_ADDR_CHANGE:
-        if (n >= sizeof(struct sctp_paddr_change)) {
-            un->sn_paddr_change.spc_state -= 1;
-            un->sn_paddr_change.spc_length = sizeof(struct lx_paddr_change);
-            n = sizeof(struct lx_paddr_change);
-        }
-        break;
-    case SCTP_REMOTE_ERROR:
-        if (n >= sizeof(struct sctp_remote_error))
-            un->sn_remote_error.sre_error = htons(un->sn_remote_error.sre_error);
-        break;
-    case SCTP_PARTIAL_DELIVERY_EVENT:
-        if (n >= sizeof(struct sctp_pdapi_event)) {
-            struct sctp_pdapi_event *p = &un->sn_pdapi_event;
-            struct lx_pdapi_event lx;
-            lx.pdapi_indication = p->pdapi_indication - 1;
-            lx.pdapi_assoc_id = (int32_t)p->pdapi_assoc_id;
-            lx.pdapi_stream = p->pdapi_stream;
-            lx.pdapi_seq = p->pdapi_seq;
-            lx.pdapi_flags = p->pdapi_flags;
-            lx.pdapi_length = sizeof lx;
-            memcpy(buf + offsetof(struct lx_pdapi_event, pdapi_indication), &lx.pdapi_indication,
-                   sizeof lx - offsetof(struct lx_pdapi_event, pdapi_indication));
-            n = sizeof lx;
-        }
-        break;
-    case SCTP_AUTHENTICATION_EVENT:
-        if (n >= sizeof(struct sctp_authkey_event)) {
-            uint32_t ind = un->sn_auth_event.auth_indication;
-            un->sn_auth_event.auth_indication = ind == SCTP_AUTH_NEW_KEY ? 0 : ind == SCTP_AUTH_FREE_KEY ? 1 : 2;
-        }
-        break;
-    case SCTP_SEND_FAILED_EVENT:
-        if (n >= sizeof(struct sctp_send_failed_event)) {
-            struct sctp_send_failed_event *f = &un->sn_send_failed_event;
-            f->ssfe_flags = f->ssfe_flags & SCTP_DATA_SENT ? 1 : 0;
-            /* the Linux form carries the DATA chunk's U bit (csrc/notify.c) */
-            f->ssfe_info.snd_flags = f->ssfe_info.snd_flags & SCTP_UNORDERED ? 0x04 : 0;
-        }
-        break;
-    default:
-        break;
-    }
-    un->sn_header.sn_type = lx_type(type);
-    return n;
-}
-
 static ssize_t u_recvmsg(int h, struct msghdr *msg, int flags)
 {
     usock *u = lookup(h);
@@ -467,7 +380,7 @@ static ssize_t u_recvmsg(int h, struct msghdr *msg, int flags)
     msg->msg_flags = (mflags & MSG_EOR) | (mflags & MSG_NOTIFICATION ? LX_MSG_NOTIFICATION : 0);
     if (mflags & MSG_NOTIFICATION) {
         /* TODO: a notification in pieces (no MSG_EOR) */
-        n = (ssize_t)translate_notification(msg->msg_iov[0].iov_base, (size_t)n);
+        n = (ssize_t)lsctp_usr_translate_notification(msg->msg_iov[0].iov_base, (size_t)n);
     } else if (infotype == SCTP_RECVV_RCVINFO && controllen >= CMSG_SPACE(sizeof(struct lx_sndrcvinfo))) {
         struct cmsghdr *c = (struct cmsghdr *)msg->msg_control;
         struct lx_sndrcvinfo si;
@@ -512,141 +425,18 @@ static ssize_t u_recvmsg_wait(int h, struct msghdr *msg, int timeout_ms, int *wa
     }
 }
 
-/* --- options ------------------------------------------------------------------ */
-
-/* Linux option numbers whose struct is the same in usrsctp */
-static const struct { int lx, usr; } same_opts[] = {
-    {LX_SCTP_RTOINFO, SCTP_RTOINFO}, {LX_SCTP_INITMSG, SCTP_INITMSG}, {LX_SCTP_NODELAY, SCTP_NODELAY},
-    {LX_SCTP_AUTOCLOSE, SCTP_AUTOCLOSE}, {LX_SCTP_ADAPTATION_LAYER, SCTP_ADAPTATION_LAYER},
-    {LX_SCTP_DISABLE_FRAGMENTS, SCTP_DISABLE_FRAGMENTS},
-    {LX_SCTP_I_WANT_MAPPED_V4_ADDR, SCTP_I_WANT_MAPPED_V4_ADDR}, {LX_SCTP_MAXSEG, SCTP_MAXSEG},
-    {LX_SCTP_DELAYED_SACK, SCTP_DELAYED_SACK}, {LX_SCTP_CONTEXT, SCTP_CONTEXT},
-    {LX_SCTP_PARTIAL_DELIVERY_POINT, SCTP_PARTIAL_DELIVERY_POINT}, {LX_SCTP_MAX_BURST, SCTP_MAX_BURST},
-    {LX_SCTP_GET_ASSOC_NUMBER, SCTP_GET_ASSOC_NUMBER}, {LX_SCTP_GET_ASSOC_ID_LIST, SCTP_GET_ASSOC_ID_LIST},
-    {LX_SCTP_PR_SUPPORTED, SCTP_PR_SUPPORTED}, {LX_SCTP_RECONFIG_SUPPORTED, SCTP_RECONFIG_SUPPORTED},
-    {LX_SCTP_ENABLE_STREAM_RESET, SCTP_ENABLE_STREAM_RESET}};
-
-static int usr_opt(int lx)
-{
-    size_t i;
-    for (i = 0; i < sizeof same_opts / sizeof same_opts[0]; i++)
-        if (same_opts[i].lx == lx)
-            return same_opts[i].usr;
-    return -1;
-}
-
-/* a Linux notification type -> usrsctp's (0: none) */
-static uint16_t usr_type(uint16_t lx)
-{
-    uint16_t t;
-    for (t = 1; t < sizeof lx_types / sizeof lx_types[0]; t++)
-        if (lx_types[t] == lx)
-            return t == SCTP_SEND_FAILED ? SCTP_SEND_FAILED_EVENT : t;
-    return 0;
-}
-
-/* SCTP_EVENT in the Linux form: data_io_event is usrsctp's SCTP_RECVRCVINFO */
-static int event_opt(usock *u, int set, void *val, socklen_t *len)
-{
-    struct sctp_event ev;
-    uint16_t t;
-    if (*len < sizeof ev) {
-        errno = EINVAL;
-        return -1;
-    }
-    memcpy(&ev, val, sizeof ev);
-    if (ev.se_type == LX_SCTP_DATA_IO_EVENT) {
-        int on = ev.se_on;
-        socklen_t l = sizeof on;
-        if (set)
-            return usrsctp_setsockopt(u->so, IPPROTO_SCTP, SCTP_RECVRCVINFO, &on, sizeof on);
-        if (usrsctp_getsockopt(u->so, IPPROTO_SCTP, SCTP_RECVRCVINFO, &on, &l) < 0)
-            return -1;
-        ev.se_on = on != 0;
-        memcpy(val, &ev, sizeof ev);
-        return 0;
-    }
-    if (!(t = usr_type(ev.se_type))) {
-        errno = EINVAL;
-        return -1;
-    }
-    ev.se_type = t;
-    if (set)
-        return usrsctp_setsockopt(u->so, IPPROTO_SCTP, SCTP_EVENT, &ev, sizeof ev);
-    if (usrsctp_getsockopt(u->so, IPPROTO_SCTP, SCTP_EVENT, &ev, len) < 0)
-        return -1;
-    ((struct sctp_event *)val)->se_on = ev.se_on;
-    return 0;
-}
-
-static int status_opt(usock *u, void *val, socklen_t *len)
-{
-    struct sctp_status st;
-    socklen_t l = sizeof st;
-    struct lx_status_head head;
-    if (*len < sizeof head) {
-        errno = EINVAL;
-        return -1;
-    }
-    memcpy(&head, val, sizeof head);
-    memset(&st, 0, sizeof st);
-    st.sstat_assoc_id = (sctp_assoc_t)head.sstat_assoc_id;
-    if (usrsctp_getsockopt(u->so, IPPROTO_SCTP, SCTP_STATUS, &st, &l) < 0)
-        return -1;
-    switch (st.sstat_state) {
-    case SCTP_COOKIE_WAIT: head.sstat_state = LX_SCTP_COOKIE_WAIT; break;
-    case SCTP_COOKIE_ECHOED: head.sstat_state = LX_SCTP_COOKIE_ECHOED; break;
-    case SCTP_ESTABLISHED: head.sstat_state = LX_SCTP_ESTABLISHED; break;
-    case SCTP_SHUTDOWN_PENDING: head.sstat_state = LX_SCTP_SHUTDOWN_PENDING; break;
-    case SCTP_SHUTDOWN_SENT: head.sstat_state = LX_SCTP_SHUTDOWN_SENT; break;
-    case SCTP_SHUTDOWN_RECEIVED: head.sstat_state = LX_SCTP_SHUTDOWN_RECEIVED; break;
-    case SCTP_SHUTDOWN_ACK_SENT: head.sstat_state = LX_SCTP_SHUTDOWN_ACK_SENT; break;
-    default: head.sstat_state = LX_SCTP_CLOSED; break;
-    }
-    /* TODO: rwnd, counts and the primary's sctp_paddrinfo (reordered) */
-    memset(val, 0, *len);
-    memcpy(val, &head, sizeof head);
-    return 0;
-}
-
-static int sockopt(int h, int level, int name, void *val, socklen_t *len, int set)
-{
-    usock *u = lookup(h);
-    int usr;
-    if (!u)
-        return -1;
-    if (level == SOL_SOCKET) {
-        if (name != SO_SNDBUF && name != SO_RCVBUF && name != SO_LINGER) {
-            errno = ENOPROTOOPT;
-            return -1;
-        }
-        return set ? usrsctp_setsockopt(u->so, level, name, val, *len)
-                   : usrsctp_getsockopt(u->so, level, name, val, len);
-    }
-    if (level != LX_IPPROTO_SCTP) {
-        errno = ENOPROTOOPT;
-        return -1;
-    }
-    if (name == LX_SCTP_EVENT)
-        return event_opt(u, set, val, len);
-    if (name == LX_SCTP_STATUS && !set)
-        return status_opt(u, val, len);
-    if ((usr = usr_opt(name)) < 0) {
-        errno = ENOPROTOOPT;   /* TODO: the reordered structs (docs/usrsctp-notes.md section 2) */
-        return -1;
-    }
-    return set ? usrsctp_setsockopt(u->so, IPPROTO_SCTP, usr, val, *len)
-               : usrsctp_getsockopt(u->so, IPPROTO_SCTP, usr, val, len);
-}
+/* --- options: sockopt_usrsctp.c ------------------------------------------- */
 
 static int u_setsockopt(int h, int level, int name, const void *val, socklen_t len)
 {
-    return sockopt(h, level, name, (void *)val, &len, 1);
+    usock *u = lookup(h);
+    return u ? lsctp_usr_sockopt(u, level, name, (void *)val, &len, 1) : -1;
 }
 
 static int u_getsockopt(int h, int level, int name, void *val, socklen_t *len)
 {
-    return sockopt(h, level, name, val, len, 0);
+    usock *u = lookup(h);
+    return u ? lsctp_usr_sockopt(u, level, name, val, len, 0) : -1;
 }
 
 /* --- addresses ---------------------------------------------------------------- */
