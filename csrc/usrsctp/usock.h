@@ -19,10 +19,15 @@ typedef struct usock {
     int efd;
     int closing, inflight;   /* __atomic: close against the upcall */
     int one_to_many;         /* SOCK_SEQPACKET */
+    int reuseaddr;           /* SO_REUSEADDR, kept but without effect */
 } usock;
 
 /* getsockopt/setsockopt in the Linux forms (set: 1) */
 int lsctp_usr_sockopt(usock *u, int level, int name, void *val, socklen_t *len, int set);
+
+/* sinfo_flags -> snd_flags, and back */
+uint16_t lsctp_usr_send_flags(uint16_t lx);
+uint16_t lsctp_usr_lx_send_flags(uint16_t usr);
 
 /* usrsctp notification type -> Linux's (0x7fff: none), and back (0: none) */
 uint16_t lsctp_usr_lx_type(uint16_t usr);
