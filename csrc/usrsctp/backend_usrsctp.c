@@ -82,6 +82,8 @@ static uint16_t env_port(const char *name, uint16_t dflt)
     return n >= 0 && n <= 65535 ? (uint16_t)n : dflt;
 }
 
+static int flush_tail(usock *u);
+
 /* what upcalls miss: readable sockets whose eventfd is not set */
 static void *ticker(void *arg)
 {
@@ -93,9 +95,17 @@ static void *ticker(void *arg)
         pthread_mutex_lock(&table_lock);
         for (i = 0; i < table_len; i++) {
             usock *u = table[i];
-            if (u && !__atomic_load_n(&u->closing, __ATOMIC_SEQ_CST)
-                && (usrsctp_get_events(u->so) & SCTP_EVENT_READ))
+            if (!u || __atomic_load_n(&u->closing, __ATOMIC_SEQ_CST))
+                continue;
+            if (usrsctp_get_events(u->so) & SCTP_EVENT_READ)
                 signal_fd(u);
+            /* a short send's rest must go out even if its owner sends no more */
+            if (__atomic_load_n(&u->has_tail, __ATOMIC_SEQ_CST) && pthread_mutex_trylock(&u->tx_lock) == 0) {
+                int e = errno;
+                flush_tail(u);
+                errno = e;
+                pthread_mutex_unlock(&u->tx_lock);
+            }
         }
         pthread_mutex_unlock(&table_lock);
     }
@@ -135,7 +145,8 @@ static void u_finish(int bounded_ms)
 
 /* --- sockets -------------------------------------------------------------- */
 
-static int wrap(struct socket *so, int one_to_many)
+/* parent: the listener or one-to-many socket it comes from, or NULL */
+static int wrap(struct socket *so, int one_to_many, const usock *parent)
 {
     usock *u = calloc(1, sizeof *u);
     int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -153,12 +164,18 @@ static int wrap(struct socket *so, int one_to_many)
     u->so = so;
     u->efd = efd;
     u->one_to_many = one_to_many;
+    pthread_mutex_init(&u->tx_lock, NULL);
+    if (parent) {   /* usrsctp's subscriptions are inherited: so are these */
+        u->sub_send_failed = parent->sub_send_failed;
+        u->sub_send_failed_event = parent->sub_send_failed_event;
+    }
     pthread_mutex_lock(&table_lock);
     if (efd >= table_len) {
         int n = efd + 64;
         usock **t = realloc(table, (size_t)n * sizeof *t);
         if (!t) {
             pthread_mutex_unlock(&table_lock);
+            pthread_mutex_destroy(&u->tx_lock);
             free(u);
             close(efd);
             usrsctp_close(so);
@@ -189,7 +206,7 @@ static int u_socket(int family, int type)
     if (u_init() < 0)
         return -1;
     so = usrsctp_socket(family, type, IPPROTO_SCTP, NULL, NULL, 0, NULL);
-    return so ? wrap(so, type == SOCK_SEQPACKET) : -1;
+    return so ? wrap(so, type == SOCK_SEQPACKET, NULL) : -1;
 }
 
 static int u_close(int h)
@@ -204,6 +221,10 @@ static int u_close(int h)
     pthread_mutex_lock(&table_lock);
     table[h] = NULL;
     pthread_mutex_unlock(&table_lock);
+    flush_tail(u);   /* once: what does not go now is lost with the socket */
+    free(u->tail);
+    free(u->note);
+    pthread_mutex_destroy(&u->tx_lock);
     usrsctp_close(u->so);
     close(u->efd);
     free(u);
@@ -243,11 +264,15 @@ static int u_accept(int h)
     struct socket *so;
     if (!u)
         return -1;
+    if (u->one_to_many) {
+        errno = EOPNOTSUPP;   /* as Linux; usrsctp says EINVAL */
+        return -1;
+    }
     drain_fd(u);
     so = usrsctp_accept(u->so, NULL, NULL);
     if (usrsctp_get_events(u->so) & SCTP_EVENT_READ)
         signal_fd(u);
-    return so ? wrap(so, 0) : -1;
+    return so ? wrap(so, 0, u) : -1;
 }
 
 static int u_shutdown(int h, int how)
@@ -263,64 +288,231 @@ static int u_peeloff(int h, lsctp_assoc_t id)
     if (!u)
         return -1;
     so = usrsctp_peeloff(u->so, (sctp_assoc_t)id);
-    return so ? wrap(so, 0) : -1;
+    return so ? wrap(so, 0, u) : -1;
 }
 
 static int u_pollfd(int h) { return h; }
 
 /* --- sending -------------------------------------------------------------- */
 
-/* Linux send flags (sinfo_flags) -> usrsctp's */
-static uint16_t send_flags(uint16_t lx)
+/* The rest of a message usrsctp took only part of: it goes out, with the
+ * same send information, before anything else on the socket. */
+struct usend_tail {
+    struct sctp_sendv_spa spa;
+    struct sockaddr_storage to;
+    int has_to;
+    size_t len;
+    char data[];
+};
+
+#define SHORT_RETRIES 4   /* at once, before the rest is kept (the race is brief) */
+
+static size_t sa_size(int family)
 {
-    uint16_t f = 0;
-    if (lx & LX_SCTP_UNORDERED) f |= SCTP_UNORDERED;
-    if (lx & LX_SCTP_ADDR_OVER) f |= SCTP_ADDR_OVER;
-    if (lx & LX_SCTP_ABORT) f |= SCTP_ABORT;
-    if (lx & LX_SCTP_SACK_IMMEDIATELY) f |= SCTP_SACK_IMMEDIATELY;
-    if (lx & LX_SCTP_SENDALL) f |= SCTP_SENDALL;
-    if (lx & LX_SCTP_EOF) f |= SCTP_EOF;
-    return f;
+    return family == AF_INET ? sizeof(struct sockaddr_in)
+         : family == AF_INET6 ? sizeof(struct sockaddr_in6) : 0;
+}
+
+static ssize_t sendv(usock *u, const void *data, size_t len, struct sockaddr *to,
+                     struct sctp_sendv_spa *spa)
+{
+    return usrsctp_sendv(u->so, data, len, to, to ? 1 : 0, spa->sendv_flags ? spa : NULL,
+                         spa->sendv_flags ? (socklen_t)sizeof *spa : 0,
+                         spa->sendv_flags ? SCTP_SENDV_SPA : SCTP_SENDV_NOINFO, 0);
+}
+
+/* Sends what is left of a short send; 0 when nothing is left, -1 (errno)
+ * otherwise: EAGAIN while the rest waits. Under tx_lock. */
+static int flush_tail(usock *u)
+{
+    struct usend_tail *t = u->tail;
+    ssize_t n;
+    if (!t)
+        return 0;
+    n = sendv(u, t->data, t->len, t->has_to ? (struct sockaddr *)&t->to : NULL, &t->spa);
+    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+        int e = errno;   /* the association is gone: its send_failed tells the rest */
+        free(t);
+        u->tail = NULL;
+        __atomic_store_n(&u->has_tail, 0, __ATOMIC_SEQ_CST);
+        errno = e;
+        return -1;
+    }
+    if (n >= 0 && (size_t)n >= t->len) {
+        free(t);
+        u->tail = NULL;
+        __atomic_store_n(&u->has_tail, 0, __ATOMIC_SEQ_CST);
+        return 0;
+    }
+    if (n > 0) {
+        t->len -= (size_t)n;
+        memmove(t->data, t->data + n, t->len);
+    }
+    errno = EAGAIN;
+    return -1;
+}
+
+/* One whole message, as Linux takes it: usrsctp may accept part of it
+ * (docs/usrsctp-notes.md section 1), and then the rest is sent at once or
+ * kept for flush_tail; the stream stays locked to the message until then. */
+static ssize_t send_whole(usock *u, const char *data, size_t len, struct sockaddr *to,
+                          struct sctp_sendv_spa *spa)
+{
+    size_t done = 0;
+    int tries = 0;
+    struct usend_tail *t;
+    for (;;) {
+        ssize_t n = sendv(u, data + done, len - done, to, spa);
+        if (n < 0) {
+            if (done == 0)
+                return -1;   /* nothing taken: the caller sees EAGAIN or the error */
+            if (errno != EAGAIN && errno != EWOULDBLOCK)
+                return -1;
+        } else {
+            done += (size_t)n;
+            if (done >= len)
+                return (ssize_t)len;
+        }
+        if (++tries >= SHORT_RETRIES)
+            break;
+    }
+    /* part of it is queued: the rest must follow, so it is kept */
+    if (!(t = malloc(sizeof *t + (len - done)))) {
+        errno = ENOMEM;
+        return -1;
+    }
+    t->spa = *spa;   /* sendv put the association's id in it when `to` chose it */
+    t->has_to = to != NULL;
+    if (to)
+        memcpy(&t->to, to, sa_size(to->sa_family));
+    t->len = len - done;
+    memcpy(t->data, data + done, t->len);
+    u->tail = t;
+    __atomic_store_n(&u->has_tail, 1, __ATOMIC_SEQ_CST);
+    return (ssize_t)len;
+}
+
+/* sendx's extra peer addresses (SCTP_DSTADDRV4/V6, after msg_name): Linux
+ * adds them to an association it sets up implicitly and ignores them for an
+ * existing one. usrsctp_sendv takes one address, so a new association is
+ * set up with usrsctp_connectx first (the port is msg_name's). */
+static int implicit_setup(usock *u, const struct msghdr *msg, const struct sockaddr *to, size_t ndst)
+{
+    size_t tolen = sa_size(to->sa_family), off = tolen;
+    uint16_t port = to->sa_family == AF_INET ? ((const struct sockaddr_in *)to)->sin_port
+                                             : ((const struct sockaddr_in6 *)to)->sin6_port;
+    struct cmsghdr *c;
+    sctp_assoc_t id = 0;
+    char *list = malloc(tolen + ndst * sizeof(struct sockaddr_in6));
+    int rc, e;
+    if (!list) {
+        errno = ENOMEM;
+        return -1;
+    }
+    memcpy(list, to, tolen);
+    for (c = CMSG_FIRSTHDR((struct msghdr *)msg); c; c = CMSG_NXTHDR((struct msghdr *)msg, c)) {
+        if (c->cmsg_level != LX_IPPROTO_SCTP)
+            continue;
+        if (c->cmsg_type == LX_SCTP_DSTADDRV4) {
+            struct sockaddr_in sin;
+            memset(&sin, 0, sizeof sin);
+            sin.sin_family = AF_INET;
+            sin.sin_port = port;
+            memcpy(&sin.sin_addr, CMSG_DATA(c), sizeof sin.sin_addr);
+            memcpy(list + off, &sin, sizeof sin);
+            off += sizeof sin;
+        } else if (c->cmsg_type == LX_SCTP_DSTADDRV6) {
+            struct sockaddr_in6 sin6;
+            memset(&sin6, 0, sizeof sin6);
+            sin6.sin6_family = AF_INET6;
+            sin6.sin6_port = port;
+            memcpy(&sin6.sin6_addr, CMSG_DATA(c), sizeof sin6.sin6_addr);
+            memcpy(list + off, &sin6, sizeof sin6);
+            off += sizeof sin6;
+        }
+    }
+    rc = usrsctp_connectx(u->so, (struct sockaddr *)list, (int)ndst + 1, &id);
+    e = errno;
+    free(list);
+    if (rc < 0 && (e == EALREADY || e == EADDRINUSE || e == EISCONN))
+        rc = 0;   /* there is one: the message goes there, as on Linux */
+    if (rc < 0 && e == EINPROGRESS)
+        rc = 0;
+    errno = e;
+    return rc;
+}
+
+/* The Linux cmsgs into spa; counts sendx's addresses in *ndst. Every
+ * length is checked, as Linux does (EINVAL). */
+static int read_control(const struct msghdr *msg, struct sctp_sendv_spa *spa, size_t *ndst)
+{
+    struct cmsghdr *c;
+    *ndst = 0;
+    for (c = CMSG_FIRSTHDR((struct msghdr *)msg); c; c = CMSG_NXTHDR((struct msghdr *)msg, c)) {
+        size_t at = (size_t)((char *)c - (char *)msg->msg_control);
+        struct lx_sndrcvinfo si;
+        if (c->cmsg_len < sizeof *c || c->cmsg_len > msg->msg_controllen - at) {
+            errno = EINVAL;
+            return -1;
+        }
+        if (c->cmsg_level != LX_IPPROTO_SCTP)
+            continue;
+        if (c->cmsg_type == LX_SCTP_DSTADDRV4 || c->cmsg_type == LX_SCTP_DSTADDRV6) {
+            if (c->cmsg_len != CMSG_LEN(c->cmsg_type == LX_SCTP_DSTADDRV4 ? sizeof(struct in_addr)
+                                                                           : sizeof(struct in6_addr))) {
+                errno = EINVAL;
+                return -1;
+            }
+            ++*ndst;
+            continue;
+        }
+        if (c->cmsg_type != LX_SCTP_SNDRCV || c->cmsg_len != CMSG_LEN(sizeof si)) {
+            errno = EINVAL;
+            return -1;
+        }
+        memcpy(&si, CMSG_DATA(c), sizeof si);
+        spa->sendv_flags |= SCTP_SEND_SNDINFO_VALID;
+        spa->sendv_sndinfo.snd_sid = si.sinfo_stream;
+        spa->sendv_sndinfo.snd_flags = lsctp_usr_send_flags(si.sinfo_flags);
+        spa->sendv_sndinfo.snd_ppid = si.sinfo_ppid;
+        spa->sendv_sndinfo.snd_context = si.sinfo_context;
+        spa->sendv_sndinfo.snd_assoc_id = (sctp_assoc_t)si.sinfo_assoc_id;
+        switch (si.sinfo_flags & LX_SCTP_PR_SCTP_MASK) {
+        case LX_SCTP_PR_SCTP_TTL: spa->sendv_prinfo.pr_policy = SCTP_PR_SCTP_TTL; break;
+        case LX_SCTP_PR_SCTP_RTX: spa->sendv_prinfo.pr_policy = SCTP_PR_SCTP_RTX; break;
+        case LX_SCTP_PR_SCTP_PRIO: spa->sendv_prinfo.pr_policy = SCTP_PR_SCTP_BUF; break;
+        default: break;
+        }
+        if (spa->sendv_prinfo.pr_policy) {
+            spa->sendv_flags |= SCTP_SEND_PRINFO_VALID;
+            spa->sendv_prinfo.pr_value = si.sinfo_timetolive;
+        }
+    }
+    return 0;
 }
 
 static ssize_t u_sendmsg(int h, const struct msghdr *msg, int flags)
 {
     usock *u = lookup(h);
     struct sctp_sendv_spa spa;
-    struct cmsghdr *c;
+    struct sockaddr *to = NULL;
     char one = 0, *data = &one, *copy = NULL;
-    size_t len = 0, i;
-    ssize_t n;
+    size_t len = 0, i, ndst;
+    ssize_t n = -1;
     (void)flags;
     if (!u)
         return -1;
     memset(&spa, 0, sizeof spa);
-    for (c = CMSG_FIRSTHDR((struct msghdr *)msg); c; c = CMSG_NXTHDR((struct msghdr *)msg, c)) {
-        struct lx_sndrcvinfo si;
-        if (c->cmsg_level != LX_IPPROTO_SCTP)
-            continue;
-        if (c->cmsg_type != LX_SCTP_SNDRCV || c->cmsg_len < CMSG_LEN(sizeof si)) {
-            errno = EINVAL;   /* TODO: SCTP_DSTADDRV4/V6 (sendx) */
+    if (msg->msg_namelen) {
+        to = (struct sockaddr *)msg->msg_name;
+        if (!to || msg->msg_namelen < sizeof to->sa_family || !sa_size(to->sa_family)
+            || msg->msg_namelen < sa_size(to->sa_family)) {
+            errno = EINVAL;
             return -1;
         }
-        memcpy(&si, CMSG_DATA(c), sizeof si);
-        spa.sendv_flags |= SCTP_SEND_SNDINFO_VALID;
-        spa.sendv_sndinfo.snd_sid = si.sinfo_stream;
-        spa.sendv_sndinfo.snd_flags = send_flags(si.sinfo_flags);
-        spa.sendv_sndinfo.snd_ppid = si.sinfo_ppid;
-        spa.sendv_sndinfo.snd_context = si.sinfo_context;
-        spa.sendv_sndinfo.snd_assoc_id = (sctp_assoc_t)si.sinfo_assoc_id;
-        switch (si.sinfo_flags & LX_SCTP_PR_SCTP_MASK) {
-        case LX_SCTP_PR_SCTP_TTL: spa.sendv_prinfo.pr_policy = SCTP_PR_SCTP_TTL; break;
-        case LX_SCTP_PR_SCTP_RTX: spa.sendv_prinfo.pr_policy = SCTP_PR_SCTP_RTX; break;
-        case LX_SCTP_PR_SCTP_PRIO: spa.sendv_prinfo.pr_policy = SCTP_PR_SCTP_BUF; break;
-        default: break;
-        }
-        if (spa.sendv_prinfo.pr_policy) {
-            spa.sendv_flags |= SCTP_SEND_PRINFO_VALID;
-            spa.sendv_prinfo.pr_value = si.sinfo_timetolive;
-        }
     }
+    if (read_control(msg, &spa, &ndst) < 0)
+        return -1;
     for (i = 0; i < (size_t)msg->msg_iovlen; i++)
         len += msg->msg_iov[i].iov_len;
     if (msg->msg_iovlen == 1 && len) {
@@ -335,11 +527,13 @@ static ssize_t u_sendmsg(int h, const struct msghdr *msg, int flags)
         }
         data = copy;
     }
-    n = usrsctp_sendv(u->so, data, len, msg->msg_namelen ? (struct sockaddr *)msg->msg_name : NULL,
-                      msg->msg_namelen ? 1 : 0, spa.sendv_flags ? &spa : NULL,
-                      spa.sendv_flags ? (socklen_t)sizeof spa : 0,
-                      spa.sendv_flags ? SCTP_SENDV_SPA : SCTP_SENDV_NOINFO, 0);
+    pthread_mutex_lock(&u->tx_lock);
+    if (flush_tail(u) == 0 && (!ndst || !to || implicit_setup(u, msg, to, ndst) == 0))
+        n = send_whole(u, data, len, to, &spa);
+    pthread_mutex_unlock(&u->tx_lock);
     free(copy);
+    if (n < 0 && errno == ENOENT)
+        errno = EPIPE;   /* no such association: Linux says EPIPE */
     return n;
 }
 
@@ -355,54 +549,203 @@ static int u_sendmmsg(int h, struct mmsghdr *msgs, unsigned count, int flags)
     return (int)i;
 }
 
+/* --- receiving ------------------------------------------------------------- */
+
+/* The translation rewrites a notification's fixed part only (at most
+ * NOTE_HEAD bytes), so a notification in pieces is translated in its first
+ * piece and the rest passes as it comes. Gathered whole (in u->note) are
+ * only a first piece shorter than that (recv.c reads at least 256 bytes)
+ * and the send_failed_event that must also (or only) be the old, longer
+ * form. Those carry the message: past NOTE_MAX its data is cut (csrc/notify.c
+ * bounds the data by what arrives). */
+#define NOTE_MAX (64u << 10)
+#define NOTE_HEAD 256u    /* more than any notification's fixed part */
+#define NOTE_KEEP 4096u   /* a bigger buffer is freed once handed out */
+
+static int note_room(usock *u, size_t want)
+{
+    char *b;
+    size_t cap = u->note_cap ? u->note_cap : 512;
+    if (u->note_cap >= want)
+        return 0;
+    while (cap < want)
+        cap *= 2;
+    if (!(b = realloc(u->note, cap)))
+        return -1;
+    u->note = b;
+    u->note_cap = cap;
+    return 0;
+}
+
+static void note_reset(usock *u)
+{
+    u->note_state = 0;
+    u->note_len = u->note_off = 0;
+    if (u->note_cap > NOTE_KEEP) {
+        free(u->note);
+        u->note = NULL;
+        u->note_cap = 0;
+    }
+}
+
+/* The gathered notification into its Linux form(s): send_failed_event in
+ * the forms subscribed (both: twice, as Linux delivers it). */
+static void note_finish(usock *u)
+{
+    size_t n = u->note_len < 8 ? u->note_len : lsctp_usr_translate_notification(u->note, u->note_len);
+    size_t old = n + sizeof(struct lx_send_failed);   /* more than the old form takes */
+    uint16_t type = 0;
+    u->note_forms = 1;
+    u->note_end[0] = n;
+    u->note_cur = 0;
+    u->note_off = 0;
+    u->note_state = 2;
+    if (n >= 8)
+        memcpy(&type, u->note, sizeof type);
+    if (type != LX_SCTP_SEND_FAILED_EVENT || !u->sub_send_failed)
+        return;   /* neither form subscribed (a per-association one): usrsctp's */
+    if (!u->sub_send_failed_event) {
+        if (note_room(u, old) == 0 && (old = lsctp_usr_old_send_failed(u->note, n, u->note, u->note_cap)))
+            u->note_end[0] = old;
+        return;
+    }
+    if (note_room(u, n + old) < 0)
+        return;   /* no memory: the new form only */
+    if ((old = lsctp_usr_old_send_failed(u->note, n, u->note + n, u->note_cap - n))) {
+        u->note_forms = 2;
+        u->note_end[1] = n + old;
+    }
+}
+
+/* The next piece of what note holds into msg: MSG_EOR ends each form. */
+static ssize_t note_deliver(usock *u, struct msghdr *msg)
+{
+    size_t end = u->note_end[u->note_cur], k = end - u->note_off;
+    if (k > msg->msg_iov[0].iov_len)
+        k = msg->msg_iov[0].iov_len;
+    if (k)
+        memcpy(msg->msg_iov[0].iov_base, u->note + u->note_off, k);
+    u->note_off += k;
+    if (msg->msg_name && msg->msg_namelen) {
+        socklen_t l = msg->msg_namelen < u->note_fromlen ? msg->msg_namelen : u->note_fromlen;
+        memcpy(msg->msg_name, &u->note_from, l);
+    }
+    msg->msg_namelen = u->note_fromlen;
+    msg->msg_controllen = 0;
+    msg->msg_flags = LX_MSG_NOTIFICATION;
+    if (u->note_off == end) {
+        msg->msg_flags |= MSG_EOR;
+        if (++u->note_cur == u->note_forms)
+            note_reset(u);
+    }
+    if (u->note_state == 2)
+        signal_fd(u);   /* more of it is waiting here, where usrsctp cannot see */
+    return (ssize_t)k;
+}
+
+/* Appends a piece of a notification (n bytes in buf); past NOTE_MAX it is dropped. */
+static void note_append(usock *u, const char *buf, size_t n)
+{
+    size_t keep = u->note_len < NOTE_MAX ? NOTE_MAX - u->note_len : 0;
+    if (keep > n)
+        keep = n;
+    if (keep && note_room(u, u->note_len + keep) < 0)
+        keep = 0;
+    if (keep)
+        memcpy(u->note + u->note_len, buf, keep);
+    u->note_len += keep;
+}
+
+static void rcvinfo_cmsg(struct msghdr *msg, size_t controllen, const struct sctp_rcvinfo *rcv)
+{
+    struct cmsghdr *c = (struct cmsghdr *)msg->msg_control;
+    struct lx_sndrcvinfo si;
+    if (controllen < CMSG_SPACE(sizeof si)) {
+        msg->msg_flags |= MSG_CTRUNC;
+        return;
+    }
+    memset(&si, 0, sizeof si);
+    si.sinfo_stream = rcv->rcv_sid;
+    si.sinfo_ssn = rcv->rcv_ssn;
+    si.sinfo_flags = rcv->rcv_flags & SCTP_UNORDERED ? LX_SCTP_UNORDERED : 0;
+    si.sinfo_ppid = rcv->rcv_ppid;
+    si.sinfo_context = rcv->rcv_context;
+    si.sinfo_tsn = rcv->rcv_tsn;
+    si.sinfo_cumtsn = rcv->rcv_cumtsn;
+    si.sinfo_assoc_id = (int32_t)rcv->rcv_assoc_id;
+    memset(c, 0, CMSG_SPACE(sizeof si));
+    c->cmsg_level = LX_IPPROTO_SCTP;
+    c->cmsg_type = LX_SCTP_SNDRCV;
+    c->cmsg_len = CMSG_LEN(sizeof si);
+    memcpy(CMSG_DATA(c), &si, sizeof si);
+    msg->msg_controllen = CMSG_SPACE(sizeof si);
+}
+
 static ssize_t u_recvmsg(int h, struct msghdr *msg, int flags)
 {
     usock *u = lookup(h);
-    struct sctp_rcvinfo rcv;
-    socklen_t infolen = sizeof rcv, fromlen = msg->msg_namelen;
-    unsigned infotype = 0;
-    int mflags = 0;
-    ssize_t n;
     size_t controllen = msg->msg_controllen;
     (void)flags;
     if (!u)
         return -1;
     drain_fd(u);
-    memset(&rcv, 0, sizeof rcv);
-    n = usrsctp_recvv(u->so, msg->msg_iov[0].iov_base, msg->msg_iov[0].iov_len,
-                      (struct sockaddr *)msg->msg_name, &fromlen, &rcv, &infolen, &infotype, &mflags);
-    if (usrsctp_get_events(u->so) & SCTP_EVENT_READ)
-        signal_fd(u);   /* more is waiting */
-    if (n < 0)
-        return -1;
-    msg->msg_namelen = fromlen;
-    msg->msg_controllen = 0;
-    msg->msg_flags = (mflags & MSG_EOR) | (mflags & MSG_NOTIFICATION ? LX_MSG_NOTIFICATION : 0);
-    if (mflags & MSG_NOTIFICATION) {
-        /* TODO: a notification in pieces (no MSG_EOR) */
-        n = (ssize_t)lsctp_usr_translate_notification(msg->msg_iov[0].iov_base, (size_t)n);
-    } else if (infotype == SCTP_RECVV_RCVINFO && controllen >= CMSG_SPACE(sizeof(struct lx_sndrcvinfo))) {
-        struct cmsghdr *c = (struct cmsghdr *)msg->msg_control;
-        struct lx_sndrcvinfo si;
-        memset(&si, 0, sizeof si);
-        si.sinfo_stream = rcv.rcv_sid;
-        si.sinfo_ssn = rcv.rcv_ssn;
-        si.sinfo_flags = rcv.rcv_flags & SCTP_UNORDERED ? LX_SCTP_UNORDERED : 0;
-        si.sinfo_ppid = rcv.rcv_ppid;
-        si.sinfo_context = rcv.rcv_context;
-        si.sinfo_tsn = rcv.rcv_tsn;
-        si.sinfo_cumtsn = rcv.rcv_cumtsn;
-        si.sinfo_assoc_id = (int32_t)rcv.rcv_assoc_id;
-        memset(c, 0, CMSG_SPACE(sizeof si));
-        c->cmsg_level = LX_IPPROTO_SCTP;
-        c->cmsg_type = LX_SCTP_SNDRCV;
-        c->cmsg_len = CMSG_LEN(sizeof si);
-        memcpy(CMSG_DATA(c), &si, sizeof si);
-        msg->msg_controllen = CMSG_SPACE(sizeof si);
-    } else if (infotype == SCTP_RECVV_RCVINFO) {
-        msg->msg_flags |= MSG_CTRUNC;
+    if (u->note_state == 2)
+        return note_deliver(u, msg);
+    for (;;) {
+        struct sctp_rcvinfo rcv;
+        socklen_t infolen = sizeof rcv, fromlen = msg->msg_namelen;
+        unsigned infotype = 0;
+        int mflags = 0;
+        char *buf = msg->msg_iov[0].iov_base;
+        ssize_t n;
+        uint16_t type = 0;
+        memset(&rcv, 0, sizeof rcv);
+        n = usrsctp_recvv(u->so, buf, msg->msg_iov[0].iov_len, (struct sockaddr *)msg->msg_name,
+                          &fromlen, &rcv, &infolen, &infotype, &mflags);
+        if (usrsctp_get_events(u->so) & SCTP_EVENT_READ)
+            signal_fd(u);   /* more is waiting */
+        if (n < 0)
+            return -1;   /* a notification half gathered stays for the next call */
+        if (!(mflags & MSG_NOTIFICATION)) {
+            /* usrsctp finishes a notification before anything else: a
+             * part is left only if that ever changed */
+            if (u->note_state)
+                note_reset(u);
+            msg->msg_namelen = fromlen;
+            msg->msg_controllen = 0;
+            msg->msg_flags = mflags & MSG_EOR;
+            if (infotype == SCTP_RECVV_RCVINFO)
+                rcvinfo_cmsg(msg, controllen, &rcv);
+            return n;
+        }
+        if (u->note_state == 0 && n >= (ssize_t)sizeof type)
+            memcpy(&type, buf, sizeof type);
+        if (u->note_state == 3
+            || (u->note_state == 0 && ((mflags & MSG_EOR) || n >= NOTE_HEAD)
+                && (type != SCTP_SEND_FAILED_EVENT || !u->sub_send_failed))) {
+            /* its Linux form is no longer, and only its fixed part changes:
+             * in place, the rest (state 3) as it comes */
+            msg->msg_namelen = fromlen;
+            msg->msg_controllen = 0;
+            msg->msg_flags = LX_MSG_NOTIFICATION | (mflags & MSG_EOR);
+            if (u->note_state == 0)
+                n = (ssize_t)lsctp_usr_translate_notification(buf, (size_t)n);
+            u->note_state = mflags & MSG_EOR ? 0 : 3;
+            return n;
+        }
+        if (u->note_state == 0) {
+            u->note_state = 1;
+            u->note_len = 0;
+            u->note_fromlen = fromlen <= sizeof u->note_from ? fromlen : 0;
+            if (u->note_fromlen)
+                memcpy(&u->note_from, msg->msg_name, u->note_fromlen);
+        }
+        note_append(u, buf, (size_t)n);
+        if (mflags & MSG_EOR) {
+            note_finish(u);
+            return note_deliver(u, msg);
+        }
     }
-    return n;
 }
 
 static ssize_t u_recvmsg_wait(int h, struct msghdr *msg, int timeout_ms, int *wait_state)
@@ -427,16 +770,58 @@ static ssize_t u_recvmsg_wait(int h, struct msghdr *msg, int timeout_ms, int *wa
 
 /* --- options: sockopt_usrsctp.c ------------------------------------------- */
 
+/* SCTP_EVENT for one of the two send_failed forms (else NULL): usrsctp has
+ * one subscription for both, so the backend keeps which the Lua layer
+ * chose, and usrsctp's is on while either is. */
+static unsigned char *send_failed_sub(usock *u, int level, int name, const void *val, socklen_t len)
+{
+    struct lx_event ev;
+    if (level != LX_IPPROTO_SCTP || name != LX_SCTP_EVENT || len < sizeof ev)
+        return NULL;
+    memcpy(&ev, val, sizeof ev);
+    return ev.se_type == LX_SCTP_SEND_FAILED ? &u->sub_send_failed
+         : ev.se_type == LX_SCTP_SEND_FAILED_EVENT ? &u->sub_send_failed_event : NULL;
+}
+
 static int u_setsockopt(int h, int level, int name, const void *val, socklen_t len)
 {
     usock *u = lookup(h);
-    return u ? lsctp_usr_sockopt(u, level, name, (void *)val, &len, 1) : -1;
+    unsigned char *sub;
+    struct lx_event ev;
+    if (!u)
+        return -1;
+    if (!(sub = send_failed_sub(u, level, name, val, len)))
+        return lsctp_usr_sockopt(u, level, name, (void *)val, &len, 1);
+    memcpy(&ev, val, sizeof ev);
+    {
+        unsigned char was = *sub;
+        *sub = ev.se_on != 0;
+        ev.se_on = u->sub_send_failed || u->sub_send_failed_event;
+        len = sizeof ev;
+        if (lsctp_usr_sockopt(u, level, name, &ev, &len, 1) < 0) {
+            *sub = was;
+            return -1;
+        }
+    }
+    return 0;
 }
 
 static int u_getsockopt(int h, int level, int name, void *val, socklen_t *len)
 {
     usock *u = lookup(h);
-    return u ? lsctp_usr_sockopt(u, level, name, val, len, 0) : -1;
+    unsigned char *sub;
+    if (!u)
+        return -1;
+    sub = send_failed_sub(u, level, name, val, *len);
+    if (lsctp_usr_sockopt(u, level, name, val, len, 0) < 0)
+        return -1;
+    if (sub) {   /* usrsctp's answer says whether either is on */
+        struct lx_event ev;
+        memcpy(&ev, val, sizeof ev);
+        ev.se_on = ev.se_on && *sub;
+        memcpy(val, &ev, sizeof ev);
+    }
+    return 0;
 }
 
 /* --- addresses ---------------------------------------------------------------- */
@@ -492,9 +877,6 @@ const lsctp_backend lsctp_usrsctp_backend = {
     .diag_dump = u_diag_dump,
 };
 
-/* TODO (docs/usrsctp-notes.md section 9): SCTP_EVENTS, SCTP_DEFAULT_SEND_PARAM,
- * the reordered option structs (associnfo, prim, paddrparams, peer addr info,
- * default_prinfo, udpencaps), the old send_failed form, sendx's address
- * cmsgs, short sends, notifications in pieces, writers waiting on a timer
- * (caps.write_ready = 0) in the Lua layer, stack settings from Lua, raw IP
- * and blackhole. */
+/* TODO (docs/usrsctp-notes.md section 9): SCTP_EVENTS, writers waiting on
+ * a timer (caps.write_ready = 0) in the Lua layer, stack settings from Lua,
+ * raw IP and blackhole. */

@@ -183,4 +183,10 @@ struct lx_send_failed {   /* the old form (send_failure_event) */
     uint8_t ssf_data[];
 };
 
+struct lx_event {   /* SCTP_EVENT's value */
+    int32_t se_assoc_id;
+    uint16_t se_type;
+    uint8_t se_on;
+};
+
 #endif

@@ -201,3 +201,7 @@ SAME_MEMBER(lx_send_failed, sctp_send_failed, ssf_length);
 SAME_MEMBER(lx_send_failed, sctp_send_failed, ssf_error);
 SAME_MEMBER(lx_send_failed, sctp_send_failed, ssf_info);
 SAME_MEMBER(lx_send_failed, sctp_send_failed, ssf_assoc_id);
+SAME_SIZE(lx_event, sctp_event);
+SAME_MEMBER(lx_event, sctp_event, se_assoc_id);
+SAME_MEMBER(lx_event, sctp_event, se_type);
+SAME_MEMBER(lx_event, sctp_event, se_on);

@@ -79,8 +79,10 @@ size_t lsctp_usr_translate_notification(char *buf, size_t n)
         if (n >= sizeof(struct sctp_send_failed_event)) {
             struct sctp_send_failed_event *f = &un->sn_send_failed_event;
             f->ssfe_flags = f->ssfe_flags & SCTP_DATA_SENT ? 1 : 0;
-            /* the Linux form carries the DATA chunk's U bit (csrc/notify.c) */
-            f->ssfe_info.snd_flags = f->ssfe_info.snd_flags & SCTP_UNORDERED ? 0x04 : 0;
+            /* snd_flags holds the DATA chunk's flags, as on Linux (csrc/notify.c
+             * reads its U bit); for a message never cut into chunks usrsctp
+             * gives only the B/E bits (sctputil.c, sctp_notify_send_failed2) */
+            f->ssfe_info.snd_flags &= 0x0f;
         }
         break;
     default:
@@ -98,4 +100,37 @@ uint16_t lsctp_usr_event_type(uint16_t lx)
         if (lx_types[t] == lx)
             return t == SCTP_SEND_FAILED ? SCTP_SEND_FAILED_EVENT : t;
     return 0;
+}
+
+/* The old form has a whole sctp_sndrcvinfo where the new one has an
+ * sctp_sndinfo: 16 bytes longer, the data after it unchanged. */
+size_t lsctp_usr_old_send_failed(const char *ev, size_t n, char *out, size_t room)
+{
+    struct sctp_send_failed_event e;
+    struct lx_send_failed lx;
+    size_t data;
+    if (n < sizeof e)
+        return 0;
+    memcpy(&e, ev, sizeof e);
+    if (e.ssfe_type != LX_SCTP_SEND_FAILED_EVENT)
+        return 0;
+    data = n - sizeof e;   /* bounded by ssfe_length too, as csrc/notify.c does */
+    if (e.ssfe_length < n)
+        data = e.ssfe_length > sizeof e ? e.ssfe_length - sizeof e : 0;
+    if (room < sizeof lx || room - sizeof lx < data)
+        return 0;
+    memset(&lx, 0, sizeof lx);
+    lx.ssf_type = LX_SCTP_SEND_FAILED;
+    lx.ssf_flags = e.ssfe_flags;
+    lx.ssf_length = (uint32_t)(sizeof lx + data);
+    lx.ssf_error = e.ssfe_error;
+    lx.ssf_info.sinfo_stream = e.ssfe_info.snd_sid;
+    lx.ssf_info.sinfo_flags = e.ssfe_info.snd_flags;   /* already the DATA chunk's U bit */
+    lx.ssf_info.sinfo_ppid = e.ssfe_info.snd_ppid;
+    lx.ssf_info.sinfo_context = e.ssfe_info.snd_context;
+    lx.ssf_info.sinfo_assoc_id = (int32_t)e.ssfe_assoc_id;
+    lx.ssf_assoc_id = (int32_t)e.ssfe_assoc_id;
+    memmove(out + sizeof lx, ev + sizeof e, data);
+    memcpy(out, &lx, sizeof lx);
+    return sizeof lx + data;
 }

@@ -7,11 +7,13 @@
 #include "../backend.h"
 #include "lx_abi.h"
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
 
 struct socket;
+struct usend_tail;   /* backend_usrsctp.c: the rest of a short send */
 
 /* One handle: the usrsctp socket and the eventfd that stands for it. */
 typedef struct usock {
@@ -20,6 +22,22 @@ typedef struct usock {
     int closing, inflight;   /* __atomic: close against the upcall */
     int one_to_many;         /* SOCK_SEQPACKET */
     int reuseaddr;           /* SO_REUSEADDR, kept but without effect */
+    /* Which send_failed forms the Lua layer subscribed to (SCTP_EVENT with
+     * LX_SCTP_SEND_FAILED / LX_SCTP_SEND_FAILED_EVENT): usrsctp has one
+     * subscription for both, so backend_usrsctp.c keeps these. */
+    unsigned char sub_send_failed, sub_send_failed_event;
+    /* A notification gathered whole (state 1), then handed out in its
+     * Linux form(s) (state 2: note_end[i] ends form i in note); or the
+     * rest of one translated in its first piece (state 3). */
+    int note_state, note_forms, note_cur;
+    char *note;
+    size_t note_cap, note_len, note_off, note_end[2];
+    struct sockaddr_storage note_from;
+    socklen_t note_fromlen;
+    /* a short send's rest, sent before anything else (tx_lock: the ticker too) */
+    pthread_mutex_t tx_lock;
+    struct usend_tail *tail;
+    int has_tail;            /* __atomic: the ticker looks without the lock */
 } usock;
 
 /* getsockopt/setsockopt in the Linux forms (set: 1) */
@@ -36,5 +54,10 @@ uint16_t lsctp_usr_event_type(uint16_t lx);
 /* Rewrites the notification in buf (n bytes) into its Linux form in place;
  * returns its new length (never more than n). */
 size_t lsctp_usr_translate_notification(char *buf, size_t n);
+
+/* The old send_failed (struct lx_send_failed) made from a send_failed_event
+ * already in its Linux form (ev, n bytes), into out (room bytes; may be ev);
+ * returns its length, 0 if ev is no send_failed_event or room is short. */
+size_t lsctp_usr_old_send_failed(const char *ev, size_t n, char *out, size_t room);
 
 #endif
