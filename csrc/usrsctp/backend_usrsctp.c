@@ -168,6 +168,7 @@ static int wrap(struct socket *so, int one_to_many, const usock *parent)
     if (parent) {   /* usrsctp's subscriptions are inherited: so are these */
         u->sub_send_failed = parent->sub_send_failed;
         u->sub_send_failed_event = parent->sub_send_failed_event;
+        u->no_frag = parent->no_frag;
     }
     pthread_mutex_lock(&table_lock);
     if (efd >= table_len) {
@@ -491,6 +492,21 @@ static int read_control(const struct msghdr *msg, struct sctp_sendv_spa *spa, si
     return 0;
 }
 
+/* With fragments disabled, Linux refuses a message above the association's
+ * fragmentation point (EMSGSIZE); usrsctp compares with the path MTU. */
+static int above_frag_point(usock *u, struct sockaddr *to, const struct sctp_sendv_spa *spa, size_t len)
+{
+    struct sctp_assoc_value av;
+    socklen_t l = sizeof av;
+    memset(&av, 0, sizeof av);
+    av.assoc_id = to ? usrsctp_getassocid(u->so, to) : spa->sendv_sndinfo.snd_assoc_id;
+    if (usrsctp_getsockopt(u->so, IPPROTO_SCTP, SCTP_MAXSEG, &av, &l) < 0 || !av.assoc_value
+        || len <= av.assoc_value)
+        return 0;
+    errno = EMSGSIZE;
+    return 1;
+}
+
 static ssize_t u_sendmsg(int h, const struct msghdr *msg, int flags)
 {
     usock *u = lookup(h);
@@ -515,6 +531,8 @@ static ssize_t u_sendmsg(int h, const struct msghdr *msg, int flags)
         return -1;
     for (i = 0; i < (size_t)msg->msg_iovlen; i++)
         len += msg->msg_iov[i].iov_len;
+    if (u->no_frag && above_frag_point(u, to, &spa, len))
+        return -1;
     if (msg->msg_iovlen == 1 && len) {
         data = msg->msg_iov[0].iov_base;
     } else if (len) {   /* usrsctp has no gather send */
@@ -681,10 +699,36 @@ static void rcvinfo_cmsg(struct msghdr *msg, size_t controllen, const struct sct
     msg->msg_controllen = CMSG_SPACE(sizeof si);
 }
 
+/* usrsctp confirms the address a COOKIE-ECHO came from with an
+ * ADDR_CONFIRMED queued right after COMM_UP (sctp_input.c, send_int_conf);
+ * on Linux that path is active from the start and no event comes. Returns
+ * 1 for that one (dropped), else 0; keeps up_assoc for the next. */
+static int handshake_confirm(usock *u, const char *buf, size_t n)
+{
+    struct lx_assoc_change ac;
+    struct lx_paddr_change pc;
+    uint16_t type;
+    int was = u->up_valid;
+    u->up_valid = 0;
+    if (n < sizeof type)
+        return 0;
+    memcpy(&type, buf, sizeof type);
+    if (type == LX_SCTP_ASSOC_CHANGE && n >= sizeof ac) {
+        memcpy(&ac, buf, sizeof ac);
+        u->up_valid = ac.sac_state == 0 || ac.sac_state == 2;   /* comm_up, restart */
+        u->up_assoc = ac.sac_assoc_id;
+    } else if (was && type == LX_SCTP_PEER_ADDR_CHANGE && n >= sizeof pc) {
+        memcpy(&pc, buf, sizeof pc);
+        return pc.spc_state == 5 && pc.spc_assoc_id == u->up_assoc;   /* addr_confirmed */
+    }
+    return 0;
+}
+
 static ssize_t u_recvmsg(int h, struct msghdr *msg, int flags)
 {
     usock *u = lookup(h);
     size_t controllen = msg->msg_controllen;
+    socklen_t namelen = msg->msg_namelen;
     (void)flags;
     if (!u)
         return -1;
@@ -693,7 +737,7 @@ static ssize_t u_recvmsg(int h, struct msghdr *msg, int flags)
         return note_deliver(u, msg);
     for (;;) {
         struct sctp_rcvinfo rcv;
-        socklen_t infolen = sizeof rcv, fromlen = msg->msg_namelen;
+        socklen_t infolen = sizeof rcv, fromlen = namelen;
         unsigned infotype = 0;
         int mflags = 0;
         char *buf = msg->msg_iov[0].iov_base;
@@ -711,6 +755,7 @@ static ssize_t u_recvmsg(int h, struct msghdr *msg, int flags)
              * part is left only if that ever changed */
             if (u->note_state)
                 note_reset(u);
+            u->up_valid = 0;
             msg->msg_namelen = fromlen;
             msg->msg_controllen = 0;
             msg->msg_flags = mflags & MSG_EOR;
@@ -728,8 +773,14 @@ static ssize_t u_recvmsg(int h, struct msghdr *msg, int flags)
             msg->msg_namelen = fromlen;
             msg->msg_controllen = 0;
             msg->msg_flags = LX_MSG_NOTIFICATION | (mflags & MSG_EOR);
-            if (u->note_state == 0)
+            if (u->note_state == 0) {
                 n = (ssize_t)lsctp_usr_translate_notification(buf, (size_t)n);
+                if ((mflags & MSG_EOR) && handshake_confirm(u, buf, (size_t)n)) {
+                    msg->msg_namelen = namelen;   /* as given: recvmsg_wait may call again */
+                    msg->msg_controllen = controllen;
+                    continue;
+                }
+            }
             u->note_state = mflags & MSG_EOR ? 0 : 3;
             return n;
         }
@@ -790,8 +841,14 @@ static int u_setsockopt(int h, int level, int name, const void *val, socklen_t l
     struct lx_event ev;
     if (!u)
         return -1;
-    if (!(sub = send_failed_sub(u, level, name, val, len)))
-        return lsctp_usr_sockopt(u, level, name, (void *)val, &len, 1);
+    if (!(sub = send_failed_sub(u, level, name, val, len))) {
+        int on, rc = lsctp_usr_sockopt(u, level, name, (void *)val, &len, 1);
+        if (rc == 0 && level == LX_IPPROTO_SCTP && name == LX_SCTP_DISABLE_FRAGMENTS && len >= sizeof on) {
+            memcpy(&on, val, sizeof on);
+            u->no_frag = on != 0;
+        }
+        return rc;
+    }
     memcpy(&ev, val, sizeof ev);
     {
         unsigned char was = *sub;

@@ -26,6 +26,9 @@ typedef struct usock {
      * LX_SCTP_SEND_FAILED / LX_SCTP_SEND_FAILED_EVENT): usrsctp has one
      * subscription for both, so backend_usrsctp.c keeps these. */
     unsigned char sub_send_failed, sub_send_failed_event;
+    unsigned char no_frag;   /* SCTP_DISABLE_FRAGMENTS, for send's EMSGSIZE */
+    int up_valid;            /* the last read was comm_up/restart of up_assoc */
+    int32_t up_assoc;
     /* A notification gathered whole (state 1), then handed out in its
      * Linux form(s) (state 2: note_end[i] ends form i in note); or the
      * rest of one translated in its first piece (state 3). */
