@@ -1,10 +1,12 @@
 # lua-sctp: build, install, test.
 #   make [LUA=5.4|5.3|5.1|luajit]      build build/$(LUA)/sctp/core.so
 #   make install PREFIX=/usr/local     (DESTDIR honoured)
-#   make test                          specs, natively or in a VM with SCTP
+#   make test [BACKEND=kernel|usrsctp] specs, natively or in a VM with SCTP;
+#                                      usrsctp natively (BACKEND=all: both)
 #   make demo                          echo server + client over SCTP
 #   make demo-diameter / demo-m3ua     the examples against freeDiameterd / osmo-stp
 LUA ?= 5.4
+BACKEND ?= kernel
 PREFIX ?= /usr/local
 DESTDIR ?=
 
@@ -40,7 +42,9 @@ LIBS := -lsctp -lpthread
 # SANITIZE=1 builds apart (build/5.4-asan), so normal builds stay as they are.
 BUILD := build/$(LUA)$(if $(SANITIZE),-asan)
 SRCS := $(wildcard csrc/*.c)
-# USRSCTP=1: the userland backend too (csrc/usrsctp/, libusrsctp-dev; work in progress)
+# The userland backend (csrc/usrsctp/) is built when libusrsctp-dev is there;
+# USRSCTP=0 leaves it out, USRSCTP=1 insists on it.
+USRSCTP ?= $(shell pkg-config --exists usrsctp 2>/dev/null && echo 1 || echo 0)
 ifeq ($(USRSCTP),1)
 SRCS += $(wildcard csrc/usrsctp/*.c)
 ALL_CFLAGS += -DLSCTP_HAVE_USRSCTP
@@ -95,7 +99,7 @@ test:
 	@LUA=$(LUA) tools/install-deps
 	@$(MAKE) --no-print-directory all
 	@[ "$(LUA)" = luajit ] && [ -z "$(SANITIZE)" ] || $(MAKE) --no-print-directory LUA=luajit SANITIZE= all
-	tools/run-tests --lua $(LUA) $(if $(SANITIZE),--sanitize)
+	tools/run-tests --lua $(LUA) $(if $(SANITIZE),--sanitize) --backend $(BACKEND)
 
 # Every supported Lua, with one closing line of totals.
 test-all:

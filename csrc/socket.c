@@ -86,7 +86,7 @@ static const lsctp_backend *const backends[] = {&lsctp_kernel_backend, &lsctp_us
 #else
 static const lsctp_backend *const backends[] = {&lsctp_kernel_backend, NULL};
 #endif
-static const char *const backend_names[] = {"kernel", "usrsctp", NULL};
+static const char *const backend_names[] = {"kernel", "usrsctp", NULL};   /* sctp.lua resolves "auto" */
 
 /* core.socket([family [, type [, backend]]]) -> sock | nil, err, detail */
 static int l_socket(lua_State *L)
@@ -108,8 +108,8 @@ static int l_socket(lua_State *L)
         if (err == EPROTONOSUPPORT || err == ESOCKTNOSUPPORT)
             return lsctp_pushfailf(L, "eprotonosupport",
                 "SCTP is not available in this kernel (socket: %s); load the "
-                "sctp module (modprobe sctp) or run in a VM, see README",
-                strerror(err));
+                "sctp module (modprobe sctp), or use the usrsctp backend "
+                "(SCTP_BACKEND=auto or usrsctp), see README", strerror(err));
         return lsctp_pusherrno(L, err, "socket");
     }
     lsctp_newsocket(L, fd, family, type)->be = be;
@@ -420,6 +420,15 @@ LSCTP_API int luaopen_sctp_core(lua_State *L)
     lua_setfield(L, -2, "metatable");
     lua_pushstring(L, lsctp_kernel_backend.name);
     lua_setfield(L, -2, "backend");
+    {   /* core.backends: the names of those built in */
+        int i;
+        lua_newtable(L);
+        for (i = 0; backends[i]; i++) {
+            lua_pushstring(L, backends[i]->name);
+            lua_rawseti(L, -2, i + 1);
+        }
+        lua_setfield(L, -2, "backends");
+    }
     lsctp_notify_open(L);
     lsctp_options_module(L);
     lsctp_diag_module(L);

@@ -70,18 +70,43 @@ local default_events = {
 -- environment, else the kernel's. Checked when a socket is opened.
 local default_backend = os.getenv("SCTP_BACKEND")
 if default_backend == "" then default_backend = nil end
-local known_backends = {kernel = true, usrsctp = true}
+local known_backends = {kernel = true, usrsctp = true, auto = true}
+local backend_names = '"kernel", "usrsctp" or "auto"'
 
--- `sctp.default_backend([name])`: the backend new sockets get ("kernel" or
--- "usrsctp"), after setting it to `name` if given.
+-- `sctp.default_backend([name])`: the backend new sockets get ("kernel",
+-- "usrsctp", or "auto": the kernel's where the kernel has SCTP, else
+-- usrsctp), after setting it to `name` if given.
 function M.default_backend(name)
   if name ~= nil then
     if not known_backends[name] then
-      argerror("default_backend", "name", '"kernel" or "usrsctp"', name)
+      argerror("default_backend", "name", backend_names, name)
     end
     default_backend = name
   end
   return default_backend or "kernel"
+end
+
+-- `sctp.backends()`: the names of the backends this build has, kernel first.
+function M.backends()
+  local t = {}
+  for i, name in ipairs(core.backends) do t[i] = name end
+  return t
+end
+
+-- "auto": the first open tries the kernel; if it has no SCTP
+-- (eprotonosupport), this process uses usrsctp from then on.
+local auto_choice
+local function open_socket(family, type_, backend)
+  if backend ~= "auto" then return core.socket(family, type_, backend) end
+  if auto_choice then return core.socket(family, type_, auto_choice) end
+  local sock, err, detail = core.socket(family, type_, "kernel")
+  if sock then
+    auto_choice = "kernel"
+  elseif err == "eprotonosupport" and core.backends[2] == "usrsctp" then
+    sock, err, detail = core.socket(family, type_, "usrsctp")
+    if sock then auto_choice = "usrsctp" end
+  end
+  return sock, err, detail
 end
 
 -- Opens a socket: `sctp.open([port] [, opts])` -> `sock` or `nil, err, detail`.
@@ -98,10 +123,10 @@ function M.open(port, opts)
   if backend == nil and default_backend ~= nil then
     backend = default_backend
     if not known_backends[backend] then
-      error(('sctp: open: SCTP_BACKEND is "%s": "kernel" or "usrsctp" expected'):format(backend), 2)
+      error(('sctp: open: SCTP_BACKEND is "%s": %s expected'):format(backend, backend_names), 2)
     end
   end
-  local sock, err, detail = core.socket(opts.family, opts.type, backend)
+  local sock, err, detail = open_socket(opts.family, opts.type, backend)
   if not sock then return nil, err, detail end
   state.new(sock)
   -- a bad option or address raises (naming open) and leaves no socket behind

@@ -28,6 +28,10 @@ H.MiB = 1024 * 1024
 -- sctp_rtoinfo for a sender whose peer's window closes: over loopback
 -- nothing is lost, and a zero window is probed once per RTO
 H.FAST_RTO = { initial = 100, min = 50, max = 200 }
+-- The backend the suite runs on (tools/run-tests --backend sets SCTP_BACKEND);
+-- H.USRSCTP for the cases whose answer differs there (docs/backends.md).
+H.BACKEND = sctp.default_backend()
+H.USRSCTP = H.BACKEND == "usrsctp"
 
 -------------------------------------------------------------------------------
 -- Printing values in failure messages

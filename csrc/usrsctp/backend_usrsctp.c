@@ -20,6 +20,8 @@
 #include "usock.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/filter.h>
 #include <stddef.h>
 #include <poll.h>
 #include <pthread.h>
@@ -108,16 +110,91 @@ static void *ticker(void *arg)
             }
         }
         pthread_mutex_unlock(&table_lock);
+        lsctp_usr_reap();
     }
     return NULL;
+}
+
+/* usrsctp opens raw IPPROTO_SCTP sockets whenever the process may (root,
+ * CAP_NET_RAW). Beside a kernel that has SCTP they see its packets too, and
+ * usrsctp would answer them as out of the blue (ABORT) and kill the kernel's
+ * associations: then, or with SCTP_USRSCTP_RAW=0, a filter that drops every
+ * packet keeps them deaf (usrsctp still speaks over UDP). */
+#define FD_SCAN 4096
+static int raw_input;   /* usrsctp receives SCTP over raw IP */
+
+/* raw_ip is known once the stack has started (before any socket exists) */
+static lsctp_caps usrsctp_caps = {.write_ready = 0, .gather_send = 0, .diag = 0, .udp_encaps = 1};
+
+static int is_raw_sctp(int fd)
+{
+    int type = 0, proto = 0;
+    socklen_t l = sizeof type, m = sizeof proto;
+    return getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &l) == 0 && type == SOCK_RAW
+           && getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &proto, &m) == 0 && proto == IPPROTO_SCTP;
+}
+
+static int kernel_has_sctp(void)
+{
+    int fd = socket(AF_INET, SOCK_SEQPACKET, IPPROTO_SCTP);
+    if (fd < 0)
+        return 0;
+    close(fd);
+    return 1;
+}
+
+static void deafen_raw_sockets(const unsigned char *before)
+{
+    static struct sock_filter drop_all[] = {{BPF_RET | BPF_K, 0, 0, 0}};
+    struct sock_fprog prog = {1, drop_all};
+    const char *env = getenv("SCTP_USRSCTP_RAW");
+    int keep = env && *env ? strcmp(env, "0") != 0 : !kernel_has_sctp();
+    int fd;
+    for (fd = 0; fd < FD_SCAN; fd++) {
+        if (before[fd / 8] & (1u << (fd % 8)) || !is_raw_sctp(fd))
+            continue;
+        if (keep || setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) < 0)
+            raw_input = 1;
+    }
+}
+
+/* The local encapsulation port: 9899 (RFC 6951's) when it is free, else one
+ * the kernel picks, so that a second process on the host still starts (it
+ * reaches the first at 9899; the first answers to whatever port it came from). */
+static uint16_t free_udp_port(uint16_t want)
+{
+    struct sockaddr_in sin;
+    socklen_t l = sizeof sin;
+    uint16_t port = want;
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    if (fd < 0)
+        return want;
+    memset(&sin, 0, sizeof sin);
+    sin.sin_family = AF_INET;
+    sin.sin_port = htons(want);
+    if (bind(fd, (struct sockaddr *)&sin, sizeof sin) < 0 && errno == EADDRINUSE) {
+        sin.sin_port = 0;
+        if (bind(fd, (struct sockaddr *)&sin, sizeof sin) == 0
+            && getsockname(fd, (struct sockaddr *)&sin, &l) == 0)
+            port = ntohs(sin.sin_port);
+    }
+    close(fd);
+    return port;
 }
 
 static void start_stack(void)
 {
     pthread_t t;
-    uint16_t udp = env_port("SCTP_USRSCTP_UDP_PORT", 9899);
-    peer_udp_port = env_port("SCTP_USRSCTP_PEER_UDP_PORT", udp);
+    static unsigned char before[FD_SCAN / 8];
+    int fd;
+    uint16_t udp = getenv("SCTP_USRSCTP_UDP_PORT") ? env_port("SCTP_USRSCTP_UDP_PORT", 9899) : free_udp_port(9899);
+    peer_udp_port = env_port("SCTP_USRSCTP_PEER_UDP_PORT", 9899);
+    for (fd = 0; fd < FD_SCAN; fd++)   /* the process's own raw sockets are left alone */
+        if (fcntl(fd, F_GETFD) >= 0)
+            before[fd / 8] |= (unsigned char)(1u << (fd % 8));
     usrsctp_init(udp, NULL, NULL);
+    deafen_raw_sockets(before);
+    usrsctp_caps.raw_ip = raw_input != 0;
     usrsctp_sysctl_set_sctp_rto_min_default(10);
     usrsctp_sysctl_set_sctp_rto_initial_default(100);
     usrsctp_sysctl_set_sctp_init_rto_max_default(1000);
@@ -146,7 +223,7 @@ static void u_finish(int bounded_ms)
 /* --- sockets -------------------------------------------------------------- */
 
 /* parent: the listener or one-to-many socket it comes from, or NULL */
-static int wrap(struct socket *so, int one_to_many, const usock *parent)
+static int wrap(struct socket *so, int family, int one_to_many, const usock *parent)
 {
     usock *u = calloc(1, sizeof *u);
     int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -164,6 +241,7 @@ static int wrap(struct socket *so, int one_to_many, const usock *parent)
     u->so = so;
     u->efd = efd;
     u->one_to_many = one_to_many;
+    u->family = parent ? parent->family : family;
     pthread_mutex_init(&u->tx_lock, NULL);
     if (parent) {   /* usrsctp's subscriptions are inherited: so are these */
         u->sub_send_failed = parent->sub_send_failed;
@@ -207,7 +285,7 @@ static int u_socket(int family, int type)
     if (u_init() < 0)
         return -1;
     so = usrsctp_socket(family, type, IPPROTO_SCTP, NULL, NULL, 0, NULL);
-    return so ? wrap(so, type == SOCK_SEQPACKET, NULL) : -1;
+    return so ? wrap(so, family, type == SOCK_SEQPACKET, NULL) : -1;
 }
 
 static int u_close(int h)
@@ -226,7 +304,7 @@ static int u_close(int h)
     free(u->tail);
     free(u->note);
     pthread_mutex_destroy(&u->tx_lock);
-    usrsctp_close(u->so);
+    lsctp_usr_bury(u->so, u->one_to_many);   /* usrsctp_close once its associations are gone */
     close(u->efd);
     free(u);
     return 0;
@@ -235,10 +313,24 @@ static int u_close(int h)
 static int u_bindx(int h, struct sockaddr *addrs, int count, int flags)
 {
     usock *u = lookup(h);
+    int rc;
     if (!u)
         return -1;
-    return usrsctp_bindx(u->so, addrs, count,
-                         flags == LSCTP_BINDX_ADD ? SCTP_BINDX_ADD_ADDR : SCTP_BINDX_REM_ADDR);
+    if (flags == LSCTP_BINDX_REM) {
+        struct sockaddr *bound = NULL;
+        int n = usrsctp_getladdrs(u->so, 0, &bound);
+        if (bound)
+            usrsctp_freeladdrs(bound);
+        if (n == 1) {
+            errno = EBUSY;   /* as Linux: the last address stays (usrsctp: EINVAL) */
+            return -1;
+        }
+    }
+    rc = usrsctp_bindx(u->so, addrs, count,
+                       flags == LSCTP_BINDX_ADD ? SCTP_BINDX_ADD_ADDR : SCTP_BINDX_REM_ADDR);
+    if (rc < 0 && flags == LSCTP_BINDX_REM && errno == EADDRNOTAVAIL)
+        errno = EINVAL;   /* an address that is not bound, as Linux says */
+    return rc;
 }
 
 static int u_connectx(int h, struct sockaddr *addrs, int count, lsctp_assoc_t *id)
@@ -273,7 +365,7 @@ static int u_accept(int h)
     so = usrsctp_accept(u->so, NULL, NULL);
     if (usrsctp_get_events(u->so) & SCTP_EVENT_READ)
         signal_fd(u);
-    return so ? wrap(so, 0, u) : -1;
+    return so ? wrap(so, 0, 0, u) : -1;
 }
 
 static int u_shutdown(int h, int how)
@@ -289,7 +381,9 @@ static int u_peeloff(int h, lsctp_assoc_t id)
     if (!u)
         return -1;
     so = usrsctp_peeloff(u->so, (sctp_assoc_t)id);
-    return so ? wrap(so, 0, u) : -1;
+    if (!so && errno == ENOENT)
+        errno = EINVAL;   /* no such association, as Linux says */
+    return so ? wrap(so, 0, 0, u) : -1;
 }
 
 static int u_pollfd(int h) { return h; }
@@ -507,6 +601,21 @@ static int above_frag_point(usock *u, struct sockaddr *to, const struct sctp_sen
     return 1;
 }
 
+/* usrsctp 0.9.5 spins forever in sctp_chunk_output when ADDR_OVER names a
+ * path that is still unconfirmed (RFC 9260 5.4: no DATA there before a
+ * HEARTBEAT confirms it); such a message goes the usual way instead. */
+static int unconfirmed_path(usock *u, const struct sockaddr *to, const struct sctp_sendv_spa *spa)
+{
+    struct sctp_paddrinfo p;
+    socklen_t l = sizeof p;
+    memset(&p, 0, sizeof p);
+    memcpy(&p.spinfo_address, to, sa_size(to->sa_family));
+    p.spinfo_assoc_id = spa->sendv_flags & SCTP_SEND_SNDINFO_VALID ? spa->sendv_sndinfo.snd_assoc_id : 0;
+    if (usrsctp_getsockopt(u->so, IPPROTO_SCTP, SCTP_GET_PEER_ADDR_INFO, &p, &l) < 0)
+        return 0;
+    return (p.spinfo_state & SCTP_UNCONFIRMED) != 0;
+}
+
 static ssize_t u_sendmsg(int h, const struct msghdr *msg, int flags)
 {
     usock *u = lookup(h);
@@ -533,6 +642,8 @@ static ssize_t u_sendmsg(int h, const struct msghdr *msg, int flags)
         len += msg->msg_iov[i].iov_len;
     if (u->no_frag && above_frag_point(u, to, &spa, len))
         return -1;
+    if (to && (spa.sendv_sndinfo.snd_flags & SCTP_ADDR_OVER) && unconfirmed_path(u, to, &spa))
+        spa.sendv_sndinfo.snd_flags &= (uint16_t)~SCTP_ADDR_OVER;
     if (msg->msg_iovlen == 1 && len) {
         data = msg->msg_iov[0].iov_base;
     } else if (len) {   /* usrsctp has no gather send */
@@ -886,10 +997,14 @@ static int u_getsockopt(int h, int level, int name, void *val, socklen_t *len)
 static int u_getaddrs(int h, lsctp_assoc_t id, int peer, struct sockaddr **addrs)
 {
     usock *u = lookup(h);
+    int n;
     if (!u)
         return -1;
-    return peer ? usrsctp_getpaddrs(u->so, (sctp_assoc_t)id, addrs)
-                : usrsctp_getladdrs(u->so, (sctp_assoc_t)id, addrs);
+    n = peer ? usrsctp_getpaddrs(u->so, (sctp_assoc_t)id, addrs)
+             : usrsctp_getladdrs(u->so, (sctp_assoc_t)id, addrs);
+    if (n < 0 && (errno == ENOENT || errno == ENOTCONN))
+        errno = EINVAL;   /* no such association, as Linux says */
+    return n;
 }
 
 static void u_freeaddrs(struct sockaddr *addrs, int peer)
@@ -907,7 +1022,6 @@ static int u_diag_dump(int family, char **out, size_t *len)
     return -1;
 }
 
-static const lsctp_caps usrsctp_caps = {.write_ready = 0, .gather_send = 0, .diag = 0, .udp_encaps = 1};
 
 const lsctp_backend lsctp_usrsctp_backend = {
     .name = "usrsctp",

@@ -465,9 +465,11 @@ static uint16_t map_flags(uint16_t v, int to_lx)
 uint16_t lsctp_usr_send_flags(uint16_t lx) { return map_flags(lx, 0); }
 uint16_t lsctp_usr_lx_send_flags(uint16_t usr) { return map_flags(usr, 1); }
 
-/* SO_REUSEADDR: usrsctp has none (its SCTP_REUSE_PORT is another thing, for
- * one-to-one sockets before bind); the value is kept and read back */
-static int reuseaddr_opt(usock *u, void *val, socklen_t *len, int set)
+/* A boolean kept in the usock and read back, for what usrsctp refuses but
+ * Linux takes without effect: SO_REUSEADDR (usrsctp's SCTP_REUSE_PORT is
+ * another thing, for one-to-one sockets before bind), and
+ * SCTP_I_WANT_MAPPED_V4_ADDR on an AF_INET socket. */
+static int kept_opt(int *kept, void *val, socklen_t *len, int set)
 {
     if (*len < sizeof(int)) {
         errno = EINVAL;
@@ -476,9 +478,9 @@ static int reuseaddr_opt(usock *u, void *val, socklen_t *len, int set)
     if (set) {
         int v;
         memcpy(&v, val, sizeof v);
-        u->reuseaddr = v != 0;
+        *kept = v != 0;
     } else {
-        memcpy(val, &u->reuseaddr, sizeof u->reuseaddr);
+        memcpy(val, kept, sizeof *kept);
         *len = sizeof(int);
     }
     return 0;
@@ -540,7 +542,7 @@ static int sockopt(usock *u, int level, int name, void *val, socklen_t *len, int
     int usr;
     if (level == SOL_SOCKET) {
         if (name == SO_REUSEADDR)
-            return reuseaddr_opt(u, val, len, set);
+            return kept_opt(&u->reuseaddr, val, len, set);
         if (name != SO_SNDBUF && name != SO_RCVBUF && name != SO_LINGER) {
             errno = ENOPROTOOPT;
             return -1;
@@ -556,6 +558,10 @@ static int sockopt(usock *u, int level, int name, void *val, socklen_t *len, int
     }
     switch (name) {
     case LX_SCTP_EVENT: return event_opt(u, set, val, len);
+    case LX_SCTP_I_WANT_MAPPED_V4_ADDR:
+        if (u->family == AF_INET)
+            return kept_opt(&u->mapped_v4, val, len, set);
+        break;
     case LX_SCTP_DEFAULT_SEND_PARAM: return default_send_opt(u, val, len, set);
     case LX_SCTP_PEER_AUTH_CHUNKS:
         return set ? (errno = ENOPROTOOPT, -1) : auth_chunks_opt(u, SCTP_PEER_AUTH_CHUNKS, val, len);

@@ -21,7 +21,9 @@ typedef struct usock {
     int efd;
     int closing, inflight;   /* __atomic: close against the upcall */
     int one_to_many;         /* SOCK_SEQPACKET */
+    int family;              /* AF_INET, AF_INET6 */
     int reuseaddr;           /* SO_REUSEADDR, kept but without effect */
+    int mapped_v4;           /* SCTP_I_WANT_MAPPED_V4_ADDR of an AF_INET socket, the same */
     /* Which send_failed forms the Lua layer subscribed to (SCTP_EVENT with
      * LX_SCTP_SEND_FAILED / LX_SCTP_SEND_FAILED_EVENT): usrsctp has one
      * subscription for both, so backend_usrsctp.c keeps these. */
@@ -53,6 +55,10 @@ uint16_t lsctp_usr_lx_send_flags(uint16_t usr);
 /* usrsctp notification type -> Linux's (0x7fff: none), and back (0: none) */
 uint16_t lsctp_usr_lx_type(uint16_t usr);
 uint16_t lsctp_usr_event_type(uint16_t lx);
+
+/* reaper_usrsctp.c: close's second half, and the ticker's call to finish it */
+void lsctp_usr_bury(struct socket *so, int one_to_many);
+void lsctp_usr_reap(void);
 
 /* Rewrites the notification in buf (n bytes) into its Linux form in place;
  * returns its new length (never more than n). */
