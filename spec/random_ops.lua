@@ -841,19 +841,9 @@ end
 
 -- The descriptor count must be the base plus the sockets held (on the main
 -- thread only: a close under a cqueues waiter finishes once it wakes).
--- On the usrsctp backend the stack's own threads open short-lived
--- descriptors (a socket for each interface MTU query): a count that is off
--- is taken again a few times before it counts as a leak.
-local USRSCTP = sctp.default_backend() == "usrsctp"
 local function check_fds(ctx, where)
   local n = N.fd_count()
   local want = ctx.fd_base + open_count(ctx)
-  for _ = 1, USRSCTP and 5 or 0 do
-    if n == want then break end
-    local t = now() + 0.01
-    repeat until now() >= t
-    n = N.fd_count()
-  end
   if n ~= want then
     finding(ctx, "descriptor count", string.format("%d descriptors, expected %d (base %d + %d open sockets)",
       n, want, ctx.fd_base, open_count(ctx)), nil, where)
