@@ -1,8 +1,9 @@
 # lua-sctp: build, install, test.
 #   make [LUA=5.4|5.3|5.1|luajit]      build build/$(LUA)/sctp/core.so
 #   make install PREFIX=/usr/local     (DESTDIR honoured)
-#   make test [BACKEND=kernel|usrsctp] specs, natively or in a VM with SCTP;
-#                                      usrsctp natively (BACKEND=all: both)
+#   make test [BACKEND=all|kernel|usrsctp]  the specs: on the kernel (natively,
+#                                      or in a VM without SCTP) and on usrsctp
+#                                      (natively), one closing line
 #   make demo                          echo server + client over SCTP
 #   make demo-diameter / demo-m3ua     the examples against freeDiameterd / osmo-stp
 LUA ?= 5.4
@@ -109,7 +110,7 @@ test-all:
 demo:
 	@LUA=$(LUA) tools/install-deps
 	@$(MAKE) --no-print-directory all
-	tools/run-demo --lua $(LUA)
+	tools/run-demo --lua $(LUA) --backend $(if $(filter all,$(BACKEND)),auto,$(BACKEND))
 
 # examples/diameter_peer.lua and diameter_server.lua with freeDiameterd, and
 # examples/m3ua_asp.lua with osmo-stp, each exchange printed, then tshark's

@@ -158,9 +158,10 @@ static void deafen_raw_sockets(const unsigned char *before)
     }
 }
 
-/* The local encapsulation port: 9899 (RFC 6951's) when it is free, else one
- * the kernel picks, so that a second process on the host still starts (it
- * reaches the first at 9899; the first answers to whatever port it came from). */
+/* The local encapsulation port: want (9899, RFC 6951's) when it is free,
+ * else (or for want 0) one the kernel picks, so that a second process on the
+ * host still starts (it reaches the first at 9899; the first answers to
+ * whatever port it came from). */
 static uint16_t free_udp_port(uint16_t want)
 {
     struct sockaddr_in sin;
@@ -172,7 +173,7 @@ static uint16_t free_udp_port(uint16_t want)
     memset(&sin, 0, sizeof sin);
     sin.sin_family = AF_INET;
     sin.sin_port = htons(want);
-    if (bind(fd, (struct sockaddr *)&sin, sizeof sin) < 0 && errno == EADDRINUSE) {
+    if (want == 0 || (bind(fd, (struct sockaddr *)&sin, sizeof sin) < 0 && errno == EADDRINUSE)) {
         sin.sin_port = 0;
         if (bind(fd, (struct sockaddr *)&sin, sizeof sin) == 0
             && getsockname(fd, (struct sockaddr *)&sin, &l) == 0)
@@ -187,7 +188,9 @@ static void start_stack(void)
     pthread_t t;
     static unsigned char before[FD_SCAN / 8];
     int fd;
-    uint16_t udp = getenv("SCTP_USRSCTP_UDP_PORT") ? env_port("SCTP_USRSCTP_UDP_PORT", 9899) : free_udp_port(9899);
+    /* beside a kernel that has SCTP, 9899 is its net.sctp.udp_port's */
+    uint16_t udp = getenv("SCTP_USRSCTP_UDP_PORT") ? env_port("SCTP_USRSCTP_UDP_PORT", 9899)
+                                                   : free_udp_port(kernel_has_sctp() ? 0 : 9899);
     peer_udp_port = env_port("SCTP_USRSCTP_PEER_UDP_PORT", 9899);
     for (fd = 0; fd < FD_SCAN; fd++)   /* the process's own raw sockets are left alone */
         if (fcntl(fd, F_GETFD) >= 0)
