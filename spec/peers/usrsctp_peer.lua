@@ -3,11 +3,11 @@
 -- its UDP port from SCTP_USRSCTP_UDP_PORT) talking to the spec's kernel
 -- sockets over UDP encapsulation.
 --
---   server PORT   listens on 127.0.0.1:PORT, echoes every message on its
---                 stream, ppid and order until "bye", then waits for the
---                 shutdown (the peer's eof)
---   client PORT   connects to 127.0.0.1:PORT, sends MESSAGES, reads the
---                 echoes, sends "bye", then eof()
+--   server PORT [ADDR]  listens on ADDR:PORT (127.0.0.1), echoes every
+--                       message on its stream, ppid and order; "bye" it
+--                       answers with eof(); ends at the shutdown
+--   client PORT [ADDR]  connects to ADDR:PORT, sends MESSAGES, reads the
+--                       echoes, sends "bye", waits for the peer's eof
 --
 -- Reports, one line each:
 --   RAW <true|false>                 capabilities().raw_ip of its socket
@@ -23,7 +23,7 @@ local sctp = require "sctp"
 local P = require "peers.common"
 local out, fail = P.out, P.fail
 
-local mode, port = arg[1], tonumber(arg[2])
+local mode, port, addr = arg[1], tonumber(arg[2]), arg[3] or "127.0.0.1"
 if sctp.default_backend() ~= "usrsctp" then fail("SCTP_BACKEND is not usrsctp") end
 
 local MESSAGES = {
@@ -63,21 +63,26 @@ end
 
 local deadline = sctp.gettime() + 20
 if mode == "server" then
-  local s = assert(sctp.open(port, { ip = "127.0.0.1" }))
+  local s = assert(sctp.open(port, { ip = addr }))
   out("RAW", tostring(s:capabilities().raw_ip))
   assert(s:listen(true))
   out("READY")
   while true do
     local data, sri = next_data(s, deadline)
     if data == nil then break end
-    local ok, err = s:send({ assoc_id = sri.assoc_id, stream = sri.stream, ppid = sri.ppid,
+    local ok, err
+    if data == "bye" then   -- the client's last word: shut the association down
+      ok, err = s:eof(sri.assoc_id)
+    else
+      ok, err = s:send({ assoc_id = sri.assoc_id, stream = sri.stream, ppid = sri.ppid,
       flags = is_unordered(sri) and { "unordered" } or nil }, data)
-    if not ok then fail("send:", err) end
+    end
+    if not ok then fail("send/eof:", err) end
   end
 elseif mode == "client" then
-  local s = assert(sctp.open(0, { ip = "127.0.0.1" }))
+  local s = assert(sctp.open(0))
   out("RAW", tostring(s:capabilities().raw_ip))
-  local assoc, err = s:connect("127.0.0.1", port, nil, 5000)
+  local assoc, err = s:connect(addr, port, nil, 5000)
   if not assoc then fail("connect:", err) end
   out("EVENT", assoc.event, assoc.state)
   for _, m in ipairs(MESSAGES) do
