@@ -155,7 +155,7 @@ fuzz:
 
 # Long reliability runs (bounded; loopback and namespaces only), in the VM.
 soak: all
-	soak/run
+	soak/run $(if $(filter usrsctp,$(BACKEND)),--backend usrsctp)
 
 # Instructions per message of the hot path, natively under callgrind, over
 # an in-memory stand-in for the kernel (bench/profile): no SCTP, no VM.
