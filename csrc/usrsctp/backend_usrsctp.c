@@ -271,7 +271,13 @@ static int wrap(struct socket *so, int family, int one_to_many, const usock *par
     table[efd] = u;
     pthread_mutex_unlock(&table_lock);
     usrsctp_set_non_blocking(so, 1);
-    usrsctp_setsockopt(so, IPPROTO_SCTP, SCTP_RECVRCVINFO, &on, sizeof on);
+    {   /* data_io_event: on for a new socket, the parent's for the others */
+        int rcvinfo = on;
+        socklen_t l = sizeof rcvinfo;
+        if (parent && usrsctp_getsockopt(parent->so, IPPROTO_SCTP, SCTP_RECVRCVINFO, &rcvinfo, &l) < 0)
+            rcvinfo = on;
+        usrsctp_setsockopt(so, IPPROTO_SCTP, SCTP_RECVRCVINFO, &rcvinfo, sizeof rcvinfo);
+    }
     memset(&encaps, 0, sizeof encaps);
     encaps.sue_assoc_id = SCTP_FUTURE_ASSOC;
     encaps.sue_port = htons(peer_udp_port);
@@ -336,6 +342,22 @@ static int u_bindx(int h, struct sockaddr *addrs, int count, int flags)
     return rc;
 }
 
+/* usrsctp says EALREADY for a peer it has an association with, and EINVAL
+ * for a one-to-one socket that has one; Linux EISCONN once it is up. */
+static void connect_errno(usock *u, struct sockaddr *addrs)
+{
+    struct sctp_status st;
+    socklen_t l = sizeof st;
+    int e = errno;
+    memset(&st, 0, sizeof st);
+    st.sstat_assoc_id = u->one_to_many ? usrsctp_getassocid(u->so, addrs) : 0;
+    if ((!u->one_to_many || st.sstat_assoc_id != 0)
+        && usrsctp_getsockopt(u->so, IPPROTO_SCTP, SCTP_STATUS, &st, &l) == 0
+        && st.sstat_state != SCTP_CLOSED)
+        e = st.sstat_state == SCTP_ESTABLISHED ? EISCONN : EALREADY;
+    errno = e;
+}
+
 static int u_connectx(int h, struct sockaddr *addrs, int count, lsctp_assoc_t *id)
 {
     usock *u = lookup(h);
@@ -345,6 +367,8 @@ static int u_connectx(int h, struct sockaddr *addrs, int count, lsctp_assoc_t *i
         return -1;
     rc = usrsctp_connectx(u->so, addrs, count, &a);
     *id = (lsctp_assoc_t)a;
+    if (rc < 0 && (errno == EALREADY || (errno == EINVAL && !u->one_to_many)))
+        connect_errno(u, addrs);
     return rc;
 }
 
@@ -360,7 +384,7 @@ static int u_accept(int h)
     struct socket *so;
     if (!u)
         return -1;
-    if (u->one_to_many) {
+    if (u->one_to_many || u->peeled) {
         errno = EOPNOTSUPP;   /* as Linux; usrsctp says EINVAL */
         return -1;
     }
@@ -383,10 +407,19 @@ static int u_peeloff(int h, lsctp_assoc_t id)
     struct socket *so;
     if (!u)
         return -1;
+    if (!u->one_to_many) {
+        errno = EINVAL;   /* as Linux (usrsctp: EOPNOTSUPP) */
+        return -1;
+    }
     so = usrsctp_peeloff(u->so, (sctp_assoc_t)id);
     if (!so && errno == ENOENT)
         errno = EINVAL;   /* no such association, as Linux says */
-    return so ? wrap(so, 0, 0, u) : -1;
+    if (!so)
+        return -1;
+    h = wrap(so, 0, 0, u);
+    if (h >= 0)
+        lookup(h)->peeled = 1;
+    return h;
 }
 
 static int u_pollfd(int h) { return h; }

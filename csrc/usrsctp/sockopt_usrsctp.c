@@ -527,12 +527,17 @@ static int tos_opt(usock *u, void *val, socklen_t *len, int set)
 
 static int sockopt(usock *u, int level, int name, void *val, socklen_t *len, int set);
 
-/* usrsctp answers ENOENT for an association that does not exist, Linux EINVAL */
+/* errno as Linux: usrsctp answers ENOENT for an association that does not
+ * exist (Linux EINVAL) */
 int lsctp_usr_sockopt(usock *u, int level, int name, void *val, socklen_t *len, int set)
 {
     int rc = sockopt(u, level, name, val, len, set);
     if (rc < 0 && errno == ENOENT)
         errno = EINVAL;
+    /* a peer without RE-CONFIG: usrsctp EOPNOTSUPP, Linux ENOPROTOOPT */
+    if (rc < 0 && errno == EOPNOTSUPP && level == LX_IPPROTO_SCTP
+        && (name == LX_SCTP_RESET_STREAMS || name == LX_SCTP_RESET_ASSOC || name == LX_SCTP_ADD_STREAMS))
+        errno = ENOPROTOOPT;
     return rc;
 }
 

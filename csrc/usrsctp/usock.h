@@ -21,6 +21,7 @@ typedef struct usock {
     int efd;
     int closing, inflight;   /* __atomic: close against the upcall */
     int one_to_many;         /* SOCK_SEQPACKET */
+    int peeled;              /* made by peeloff: accept is EOPNOTSUPP, as on Linux */
     int family;              /* AF_INET, AF_INET6 */
     int reuseaddr;           /* SO_REUSEADDR, kept but without effect */
     int mapped_v4;           /* SCTP_I_WANT_MAPPED_V4_ADDR of an AF_INET socket, the same */
