@@ -1,5 +1,8 @@
 -- sctp.associations(): the host's SCTP associations through sctp_diag, as
 -- `ss --sctp` lists them, checked against associations this spec makes.
+-- sock_diag lists the kernel's associations only: the cases that look for
+-- this spec's own are #kernel; on usrsctp they are not listed (the last
+-- case).
 --
 -- Valid Lua 5.1 / LuaJIT / 5.4 code.
 
@@ -25,7 +28,7 @@ end
 describe("sctp.associations()", function()
   after_each(H.cleanup)
 
-  it("lists both ends of an association on this host, with addresses, state and counters", function()
+  it("lists both ends of an association on this host, with addresses, state and counters #kernel", function()
     local server, client, assoc = H.pair({ sctp_initmsg = { num_ostreams = 5, max_instreams = 6 } },
                                          { sctp_initmsg = { num_ostreams = 7, max_instreams = 9 } })
     H.must(client:send(assoc, 0, "counted"))
@@ -52,7 +55,7 @@ describe("sctp.associations()", function()
     assert.is_number(mine.inode)
   end)
 
-  it("lists a one-to-one association, and forgets an association once it has ended", function()
+  it("lists a one-to-one association, and forgets an association once it has ended #kernel", function()
     local l = H.open(0, { type = "stream", ip = H.LOCAL })
     H.must(l:listen(5))
     local c = H.open(0, { type = "stream", ip = H.LOCAL })
@@ -65,7 +68,7 @@ describe("sctp.associations()", function()
     assert.is_true(wait_gone(cport, lport), "the ended association is still listed")
   end)
 
-  it("filters by family", function()
+  it("filters by family #kernel", function()
     local server, client = H.pair()
     local sport, cport = H.port_of(server), H.port_of(client)
     assert.truthy(find(H.must(sctp.associations("inet")), cport, sport))
@@ -75,6 +78,18 @@ describe("sctp.associations()", function()
     assert(six, "no inet6 record")
     assert.equal("inet6", six.family)
     assert.same({ H.LOCAL6 }, six.local_addrs)
+  end)
+
+  it("lists the default backend's associations on the kernel, not on usrsctp", function()
+    local server, client = H.pair()
+    local list = H.must(sctp.associations())
+    assert.is_table(list)
+    local mine = find(list, H.port_of(client), H.port_of(server))
+    if H.USRSCTP then
+      assert.is_nil(mine, "a usrsctp association in sock_diag's list: " .. H.show(mine))
+    else
+      assert(mine, "no record of the client's association in " .. H.show(list))
+    end
   end)
 
   it("raises naming associations and family for a bad family", function()

@@ -67,7 +67,8 @@ local function codes(list, request)
   return t
 end
 
-describe("Diameter with freeDiameterd", function()
+-- #kernel: freeDiameterd uses the kernel's SCTP, reached over a dummy link
+describe("Diameter with freeDiameterd #kernel", function()
   local fd, server, capture
   local fd_port, server_port
 

@@ -5,14 +5,37 @@ local H = require "helper"
 local N = require "nethelper"
 local sctp = require "sctp"
 
+-- A UDP port that nothing holds (below the ephemeral range, so that no
+-- process is given it meanwhile): a usrsctp child's encapsulation port.
+local function free_udp_port()
+  for port = 19900, 19999 do
+    local ok, out = N.sh("ss -Hnul 'sport = :" .. port .. "'")
+    if ok and out == "" then return port end
+  end
+  error("no free UDP port in 19900-19999")
+end
+
+-- The usrsctp backend's environment for a child process: its own UDP
+-- port `udp` (this process holds 9899), its peers' `peer_udp` (nil: 9899,
+-- this process); nothing on the kernel backend.
+local function udp_env(udp, peer_udp)
+  if not H.USRSCTP then return {} end
+  local t = {}
+  if udp then t[#t + 1] = "SCTP_USRSCTP_UDP_PORT=" .. udp end
+  if peer_udp then t[#t + 1] = "SCTP_USRSCTP_PEER_UDP_PORT=" .. peer_udp end
+  return t
+end
+
 -- A shell command running examples/<script> with this spec's interpreter
--- and package paths, killed after `seconds`.
-local function example(script, args, seconds)
-  local words = {
-    "env", "LUA_PATH=" .. N.quote(package.path), "LUA_CPATH=" .. N.quote(package.cpath),
-    "timeout", "-k", "2", tostring(seconds or 60),
-    N.quote(N.interpreter()), N.quote("examples/" .. script),
-  }
+-- and package paths (and the VAR=value strings of `env`), killed after
+-- `seconds`.
+local function example(script, args, seconds, env)
+  local words = { "env", "LUA_PATH=" .. N.quote(package.path), "LUA_CPATH=" .. N.quote(package.cpath) }
+  for _, e in ipairs(env or {}) do words[#words + 1] = N.quote(e) end
+  for _, w in ipairs({ "timeout", "-k", "2", tostring(seconds or 60),
+                       N.quote(N.interpreter()), N.quote("examples/" .. script) }) do
+    words[#words + 1] = w
+  end
   for _, a in ipairs(args or {}) do words[#words + 1] = N.quote(tostring(a)) end
   return table.concat(words, " ")
 end
@@ -31,12 +54,14 @@ describe("examples", function()
 
   it("echo_server.lua and echo_client.lua talk over loopback", function()
     local port = H.free_port()
-    local server = assert(io.popen(example("echo_server.lua", { port, 3 }, 30) .. " 2>&1"))
+    -- usrsctp: the server on a UDP port of its own, the client sent there
+    local udp = H.USRSCTP and free_udp_port()
+    local server = assert(io.popen(example("echo_server.lua", { port, 3 }, 30, udp_env(udp)) .. " 2>&1"))
     -- wait until the server listens, then run the client to the end
     local deadline = sctp.gettime() + 10
     local out, ok
     repeat
-      out, ok = run(example("echo_client.lua", { port, 3 }, 30))
+      out, ok = run(example("echo_client.lua", { port, 3 }, 30, udp_env(nil, udp)))
     until ok or sctp.gettime() > deadline or not out:find("econnrefused", 1, true)
     local server_out = server:read("*a")
     server:close()
@@ -47,14 +72,17 @@ describe("examples", function()
   end)
 
   it("multistream.lua keeps each stream in order and shows the ppids", function()
-    local out, ok = run(example("multistream.lua", { 4, 5 }))
+    -- usrsctp: both ends in one child, which talks to its own UDP port
+    local udp = H.USRSCTP and free_udp_port()
+    local out, ok = run(example("multistream.lua", { 4, 5 }, nil, udp_env(udp, udp)))
     assert.is_true(ok, out)
     assert.truthy(out:find("multistream: 20 messages on 4 streams, each stream in order", 1, true), out)
     assert.truthy(out:find("stream 1  ppid 53  {\"stream\":1,\"seq\":5}", 1, true), out)
   end)
 
   it("cqueues_server.lua serves many clients in one loop", function()
-    local out, ok = run(example("cqueues_server.lua", { 30, 3 }))
+    local udp = H.USRSCTP and free_udp_port()
+    local out, ok = run(example("cqueues_server.lua", { 30, 3 }, nil, udp_env(udp, udp)))
     assert.is_true(ok, out)
     assert.truthy(out:find("cqueues server: 30 clients, 90 messages echoed", 1, true), out)
   end)
@@ -111,8 +139,10 @@ describe("examples", function()
       -- association when stdin ends). The writer's stderr must not be the
       -- pipe N.sh reads, or N.sh waits for the sleep to end, and sctpcat,
       -- at its timeout, with it.
+      -- usrsctp: sctpcat on a UDP port of its own, the client's socket sent there
+      local udp = H.USRSCTP and free_udp_port()
       local cmd = ("(sleep 60) 2>/dev/null | %s > %s 2> %s &"):format(
-        example("sctpcat.lua", { "-v", "-l", "127.0.0.1", port }, 30), out_file, err_file)
+        example("sctpcat.lua", { "-v", "-l", "127.0.0.1", port }, 30, udp_env(udp)), out_file, err_file)
       assert.is_true(N.sh(cmd))
       -- Connect once sctpcat says it listens: a connect retried on a timer
       -- could time out under load, abort an association sctpcat had taken,
@@ -123,7 +153,7 @@ describe("examples", function()
         log = H.read_file(err_file) or ""
       until log:find("listening on port", 1, true) or sctp.gettime() > deadline or not N.sh("sleep 0.1")
       assert.truthy(log:find("listening on port", 1, true), "sctpcat -l never listened: " .. log)
-      local client = H.client()
+      local client = H.client(udp and { sctp_remote_udp_encaps_port = { assoc_id = 0, port = udp } } or nil)
       local assoc, err, detail = client:connect("127.0.0.1", port, nil, 10000)
       assert.truthy(assoc, ("connect: %s %s; sctpcat: %s"):format(tostring(err), tostring(detail), log))
       local ok, serr, sdetail = client:send(assoc, 0, "hello listener\n")
