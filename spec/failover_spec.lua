@@ -238,7 +238,9 @@ describe("failover between two paths (network namespaces, veth)", function()
   -- threshold below pathmaxrxt, a path that stops answering is first
   -- reported potentially failed (and so read in sctp_get_peer_addr_info),
   -- and only later unreachable; meanwhile the messages keep coming over B.
-  it_netns("reports a path potentially failed before it fails (sctp_peer_addr_thlds, RFC 7829)", function()
+  -- #kernel: usrsctp has neither sctp_peer_addr_thlds nor
+  -- sctp_expose_potentially_failed_state (spec/options_beyond_spec.lua)
+  it_netns("reports a path potentially failed before it fails (sctp_peer_addr_thlds, RFC 7829) #kernel", function()
     local server = server_socket()
     H.must(server:setopts({
       sctp_peer_addr_thlds = { assoc_id = 0, pathmaxrxt = 8, pathpfthld = 1 },

@@ -42,7 +42,8 @@ local function messages(frames)
   return list
 end
 
-describe("M3UA with osmo-stp", function()
+-- #kernel: osmo-stp speaks the kernel's SCTP (none natively on usrsctp)
+describe("M3UA with osmo-stp #kernel", function()
   after_each(N.teardown)
 
   it("m3ua_asp.lua: ASPUP, ASPAC with the routing context, BEAT, DATA on stream 1, ASPDN; ppid 3, checked by tshark", function()

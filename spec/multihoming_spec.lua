@@ -401,7 +401,8 @@ local function with_asconf(on, fn)
   end)
 end
 
-describe("multi-homing with ASCONF (net.sctp.addip_enable)", function()
+-- #kernel: net.sctp.addip_* sysctls
+describe("multi-homing with ASCONF (net.sctp.addip_enable) #kernel", function()
   after_each(H.cleanup)
 
   it_root("sctp_set_peer_primary_addr makes the peer use our address as its primary", function()
@@ -448,7 +449,8 @@ describe("multi-homing with ASCONF (net.sctp.addip_enable)", function()
   end)
 end)
 
-describe("multi-homing over IPv6 (a dummy interface with two 2001:db8:: addresses)", function()
+-- #kernel: a dummy link (the VM has them, this host kernel not)
+describe("multi-homing over IPv6 (a dummy interface with two 2001:db8:: addresses) #kernel", function()
   local dummy
   local V1, V2 = "2001:db8:5c7b::1", "2001:db8:5c7b::2"
 
