@@ -42,7 +42,11 @@ describe("receive buffers", function()
     print(("receive buffers: address space +%.1f KiB per socket that received (was 64+ KiB)")
       :format(per_socket))
     if not SANITIZED then
-      assert.is_true(per_socket < 8, ("%.1f KiB per socket"):format(per_socket))
+      -- on usrsctp the stack's own socket and association (about 17 KiB)
+      -- live in this process too, not in the kernel; a kept 64 KiB buffer
+      -- would still show
+      local bound = H.USRSCTP and 32 or 8
+      assert.is_true(per_socket < bound, ("%.1f KiB per socket"):format(per_socket))
     end
     -- and the server still got every message, each whole
     local n = 0
