@@ -374,6 +374,46 @@ static void notify_seeds(void)
     }
 }
 
+/* --- usrsctp notifications (what fuzz_usrsctp.c translates) ---------------- */
+
+/* fuzz/mkseeds_usrsctp.c: usrsctp's layouts, from <usrsctp.h> */
+size_t mkseeds_usrsctp_note(size_t which, unsigned char *out, size_t room, const char **name);
+
+/* Two control bytes (fuzz_usrsctp.c: where the old send_failed form goes,
+ * the notification's offset from 8-byte alignment, a room), then the
+ * notification. Every notification 8-aligned with the guaranteed room in a
+ * buffer of its own, and at an odd offset (read after the part of a
+ * message it cuts short); send_failed_events also in place, after the
+ * event, with exactly the room an honest one needs (k = 32), one byte
+ * short (33) and in a small room (63). */
+static void usrsctp_seeds(void)
+{
+    static const struct { const char *suffix; unsigned ctl, k; } variants[] = {
+        {"", 0, 0}, {"_offset3", 3 << 2, 0}, {"_in_place", 1, 0}, {"_after", 2, 0},
+        {"_exact_room", 0, 32}, {"_short_room", 0, 33}, {"_in_place_short", 1, 33},
+        {"_small_room", 3, 63},
+    };
+    unsigned char note[512];
+    char fname[128];
+    const char *nname;
+    size_t i, v, nlen;
+    buf b;
+    for (i = 0; (nlen = mkseeds_usrsctp_note(i, note, sizeof note, &nname)) > 0; i++) {
+        for (v = 0; v < sizeof variants / sizeof variants[0]; v++) {
+            if (v > 1 && strncmp(nname, "send_failed_event", 17) != 0)
+                break;
+            b.n = 0;
+            u8(&b, variants[v].ctl);
+            u8(&b, variants[v].k);
+            put(&b, note, nlen);
+            snprintf(fname, sizeof fname, "%s%s", nname, variants[v].suffix);
+            save("usrsctp", fname, &b);
+        }
+    }
+    b.n = 0;
+    save("usrsctp", "empty", &b);
+}
+
 /* --- sock_diag replies (what fuzz_diag.c decodes) ---------------------------- */
 
 /* One netlink attribute: header, payload, padding to 4 bytes. */
@@ -684,5 +724,6 @@ int main(int argc, char **argv)
     addr_seeds();
     diag_seeds();
     options_seeds();
+    usrsctp_seeds();
     return 0;
 }

@@ -24,13 +24,17 @@ uint16_t lsctp_usr_lx_type(uint16_t t)
 }
 
 /* Rewrites the notification in buf (n bytes) in its Linux form; returns
- * its new length. */
+ * its new length. buf need not be aligned (a notification that cuts a
+ * partial delivery short is read right after the part, csrc/recv.c): its
+ * fixed part is translated in an aligned copy. */
 size_t lsctp_usr_translate_notification(char *buf, size_t n)
 {
-    union sctp_notification *un = (union sctp_notification *)buf;
+    union sctp_notification note, *un = &note;
+    size_t fixed = n < sizeof note ? n : sizeof note;
     uint16_t type;
     if (n < sizeof un->sn_header)
         return n;
+    memcpy(&note, buf, fixed);
     type = un->sn_header.sn_type;
     switch (type) {
     case SCTP_ASSOC_CHANGE:
@@ -64,7 +68,7 @@ size_t lsctp_usr_translate_notification(char *buf, size_t n)
             lx.pdapi_seq = p->pdapi_seq;
             lx.pdapi_flags = p->pdapi_flags;
             lx.pdapi_length = sizeof lx;
-            memcpy(buf + offsetof(struct lx_pdapi_event, pdapi_indication), &lx.pdapi_indication,
+            memcpy((char *)&note + offsetof(struct lx_pdapi_event, pdapi_indication), &lx.pdapi_indication,
                    sizeof lx - offsetof(struct lx_pdapi_event, pdapi_indication));
             n = sizeof lx;
         }
@@ -89,6 +93,7 @@ size_t lsctp_usr_translate_notification(char *buf, size_t n)
         break;
     }
     un->sn_header.sn_type = lsctp_usr_lx_type(type);
+    memcpy(buf, &note, fixed < n ? fixed : n);
     return n;
 }
 
