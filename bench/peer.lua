@@ -156,6 +156,10 @@ if role == "server" then
     send(sock, {assoc_id = info.assoc_id, stream = 0}, "k")
     result(t1 - t0)
   end
+  -- SCTP_BENCH_HOLD (bench/usrsctp.sh): the stack lives in this process
+  -- (usrsctp), so it stays up, to retransmit the last answer if need be,
+  -- until the runner says the client has it (a line on stdin)
+  if os.getenv("SCTP_BENCH_HOLD") then io.read("*l") end
   sock:close()
 else
   -- up and running: wait for the runner's go (it pins us to a CPU first)
