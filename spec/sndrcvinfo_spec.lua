@@ -265,6 +265,11 @@ end)
 describe("PR-SCTP", function()
   after_each(H.cleanup)
 
+  -- usrsctp: a peer address's remote UDP encapsulation port
+  local function get_encaps(sock, id, addr)
+    return H.getopt(sock, "sctp_remote_udp_encaps_port", { assoc_id = id, address = addr }).port
+  end
+
   it("sctp_pr_supported can be switched on and off on the socket", function()
     local s = H.client({ sctp_pr_supported = true })
     assert.equal(true, H.must(s:getopts({ "sctp_pr_supported" })).sctp_pr_supported)
@@ -274,6 +279,49 @@ describe("PR-SCTP", function()
 
   it("abandons ttl messages that wait too long on a congested association: send_failed carries the original data", function()
     local FILLERS, TTL_MSGS, TTL = 20, 10, 50
+    if H.USRSCTP then
+      -- usrsctp abandons a ttl message only once it was sent, when it would
+      -- be retransmitted (sctp_timer.c, sctp_indata.c look at the sent
+      -- queue only), never one still queued: the messages go out while the
+      -- association's packets go to a UDP port where nobody listens (9,
+      -- discard), are lost, and time out; then the port is restored
+      local server, client, assoc = H.pair({ sctp_pr_supported = true },
+        { sctp_pr_supported = true, sctp_rtoinfo = H.FAST_RTO })
+      local id = assoc.assoc_id
+      -- (the peer address's port: usrsctp's association one is for new ones)
+      local peer = { H.LOCAL, H.port_of(server) }
+      local udp = get_encaps(client, id, peer)
+      H.must(client:setopts({ sctp_remote_udp_encaps_port = { assoc_id = id, address = peer, port = 9 } }))
+      for i = 1, TTL_MSGS do
+        H.must(client:send({ assoc_id = id, stream = 1, ppid = 77, context = 100 + i,
+          pr_policy = "ttl", pr_value = TTL }, "ttl " .. i))
+      end
+      local reported, n = {}, 0
+      local deadline = H.now() + H.TIMEOUT / 1000
+      while n < TTL_MSGS and H.now() < deadline do
+        local _, _, _, ev = client:recv(H.ms_left(deadline))
+        if sctp.is_event(ev) and ev.event == "send_failed" then
+          local i = tonumber(tostring(ev.data):match("^ttl (%d+)$"))
+          assert.is_number(i, "send_failed must carry the original data, got " .. H.show(ev.data))
+          assert.is_nil(reported[i], "ttl " .. i .. " reported twice")
+          reported[i], n = true, n + 1
+          assert.equal(assoc.assoc_id, ev.assoc_id)
+          assert.is_number(ev.error)
+          assert.is_true(ev.flags, "ttl " .. i .. ": the data went out")
+          assert.equal(100 + i, ev.info.context, "context of ttl " .. i)
+          assert.equal(77, ev.info.ppid, "ppid of ttl " .. i)
+          assert.equal(1, ev.info.stream, "stream of ttl " .. i)
+          assert.same({}, ev.info.flags)
+        end
+      end
+      assert.equal(TTL_MSGS, n, "abandoned ttl messages")
+      -- the port back: none of them arrives, the association still works
+      H.must(client:setopts({ sctp_remote_udp_encaps_port = { assoc_id = id, address = peer, port = udp } }))
+      H.must(client:send({ assoc_id = id, stream = 1 }, "after"))
+      local _, _, _, data = H.expect_data(server)
+      assert.equal("after", data)
+      return
+    end
     -- the server never reads until the end: its small window closes after
     -- a few fillers, and the ttl messages wait in the client's queue
     local server, client, assoc, sid = H.pair({ recbuf = 4096, sctp_pr_supported = true },
@@ -373,8 +421,25 @@ describe("PR-SCTP", function()
     H.fails("eagain", true, client0:send({ assoc_id = assoc0.assoc_id, stream = 1 }, string.rep("u", 3000)))
     H.cleanup()
 
-    -- with prio, a message of priority 0 pushes out some of priority 5
     local server, client, assoc, queued = fill("prio")
+    if H.USRSCTP then
+      -- usrsctp refuses a non-blocking send that does not fit before it
+      -- would prune (sctp_lower_sosend; sctp_prune_prsctp runs only while a
+      -- message is copied in), and the backend's sends are non-blocking:
+      -- no room is made, and every queued message arrives
+      H.fails("eagain", true, client:send({ assoc_id = assoc.assoc_id, stream = 1, pr_policy = "prio",
+        pr_value = 0 }, string.rep("u", 3000)))
+      local fillers, low = 0, 0
+      while true do
+        local _, _, _, data = H.recv_data(server, (fillers + low == 0) and H.TIMEOUT or 500)
+        if data == nil then break end
+        if data:sub(1, 1) == "f" then fillers = fillers + 1 else low = low + 1 end
+      end
+      assert.equal(10, fillers)
+      assert.equal(queued, low)
+      return
+    end
+    -- with prio, a message of priority 0 pushes out some of priority 5
     assert.equal(true, client:send({ assoc_id = assoc.assoc_id, stream = 1, pr_policy = "prio", pr_value = 0 },
       string.rep("u", 3000)))
     local fillers, low, urgent = 0, {}, false

@@ -174,7 +174,9 @@ local function expect_message(sock, want, ms)
   return ip, port, anc
 end
 
-describe("UDP encapsulation (RFC 6951, sctp_remote_udp_encaps_port)", function()
+-- #kernel: every case sets the kernel's net.sctp.udp_port/encap_port and
+-- filters lo with tc (usrsctp's encapsulation: spec/usrsctp_spec.lua).
+describe("UDP encapsulation (RFC 6951, sctp_remote_udp_encaps_port) #kernel", function()
   after_each(function()
     H.cleanup()
     tc_remove_root()
