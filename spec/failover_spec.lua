@@ -34,7 +34,10 @@ local TOTAL_TIMEOUT = 25000 -- ms: the longest the whole failover scenario may t
 
 local why_not = N.netns_unavailable()
 
-describe("failover between two paths (network namespaces, veth)", function()
+-- #kernel: the veth's addresses appear after this process's usrsctp stack
+-- started, and usrsctp reads the host's addresses once, at its first socket
+-- (spec/usrsctp_raw_spec.lua checks that limit).
+describe("failover between two paths (network namespaces, veth) #kernel", function()
   local ns, veth_a, veth_b
 
   lazy_setup(function()

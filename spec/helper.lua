@@ -407,7 +407,10 @@ function H.await_event(sock, name, state, timeout)
   local ip, port, anc, data, skipped = H.recv_until(sock, function(d)
     return sctp.is_event(d) and d.event == name and (state == nil or d.state == state)
   end, timeout)
-  if data == nil then
+  -- on a timeout recv_until gives nil, err, detail, skipped: then the fifth
+  -- value is missing (on success it is the skipped table)
+  if skipped == nil then
+    skipped = data
     error(string.format("waiting for %s%s: %s %s (skipped %s)", name,
       state and (" " .. state) or "", tostring(port), tostring(anc), show(skipped)), 2)
   end

@@ -275,7 +275,13 @@ describe("multi-homing", function()
       assert.same({ A1, A2 }, H.ips(H.must(c1:peernames(a1))))
       H.must(server:bindx({ A2 }, "remove"))
       local c2 = H.client()
-      H.fails("econnrefused", true, c2:connect(A2, port, nil, H.TIMEOUT))
+      if H.USRSCTP then
+        -- usrsctp drops an INIT to an address its endpoint no longer has
+        -- (the port is still bound elsewhere) instead of answering ABORT
+        H.fails("timeout", true, c2:connect(A2, port, nil, 1000))
+      else
+        H.fails("econnrefused", true, c2:connect(A2, port, nil, H.TIMEOUT))
+      end
       -- still there on the remaining address
       local c3 = H.client()
       local a3 = H.must(c3:connect(A1, port, nil, H.TIMEOUT))
@@ -335,10 +341,18 @@ describe("multi-homing", function()
       assert.same({ A2, sport }, v.sctp_primary_addr.addr)
       local st = H.must(client:getopts { sctp_status = { assoc_id = assoc.assoc_id } }).sctp_status
       assert.same({ A2, sport }, st.primary.address)
-      local ev = wait_event(client, "addr_made_prim", paddr("addr_made_prim"))
-      assert.same({ A2, sport }, ev.addr)
-      assert.equal(assoc.assoc_id, ev.assoc_id)
-      assert.is_number(ev.error)
+      if H.USRSCTP then
+        -- usrsctp tells addr_made_prim only when the peer sets it (ASCONF)
+        local _, _, _, data = H.recv_until(client, function(d)
+          return sctp.is_event(d) and d.event == "paddr_change" and d.state == "addr_made_prim"
+        end, 300)
+        assert.is_nil(data and data.state == "addr_made_prim" or nil, "usrsctp told addr_made_prim")
+      else
+        local ev = wait_event(client, "addr_made_prim", paddr("addr_made_prim"))
+        assert.same({ A2, sport }, ev.addr)
+        assert.equal(assoc.assoc_id, ev.assoc_id)
+        assert.is_number(ev.error)
+      end
       -- traffic still flows
       H.must(client:send(assoc, 0, "via the new primary"))
       local _, _, _, data = H.expect_data(server)

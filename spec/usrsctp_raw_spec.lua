@@ -68,3 +68,40 @@ describe("usrsctp over raw IP #usrsctp", function()
     end
   end)
 end)
+
+-- usrsctp reads the host's interface addresses once, when its stack starts
+-- (its first socket): an address added afterwards cannot be bound (Linux
+-- takes it at once). A child process in a network namespace of its own
+-- shows it: its stack starts, then the address comes, then the bind fails;
+-- a second process started after the address binds it.
+describe("usrsctp's address list #usrsctp", function()
+  after_each(function() N.teardown() end)
+
+  if why_not then
+    it("needs root, network namespaces and no kernel SCTP", function() pending(why_not) end)
+    return
+  end
+
+  it("is read once: an address added after the first socket cannot be bound", function()
+    local ns = N.add_netns(N.unique("ual"))
+    local addr = "10.92.0.1"
+    local code = [[
+      local sctp = require "sctp"
+      local first = assert(sctp.open(0, { ip = "127.0.0.1" }))
+      assert(os.execute("ip addr add ]] .. addr .. [[/32 dev lo"))
+      local s, err = sctp.open(0, { ip = "]] .. addr .. [[" })
+      io.write(s and "bound" or tostring(err))]]
+    local function run(script)
+      return N.sh(string.format("ip netns exec %s env SCTP_BACKEND=usrsctp LUA_PATH=%s LUA_CPATH=%s %s -e %s",
+        N.quote(ns), N.quote(package.path), N.quote(package.cpath), N.quote(N.interpreter()), N.quote(script)))
+    end
+    local ok, out = run(code)
+    assert.is_true(ok, out)
+    assert.equal("eaddrnotavail", out)
+    -- a process started after the address came binds it
+    ok, out = run([[local s, err = require("sctp").open(0, { ip = "]] .. addr .. [[" })
+      io.write(s and "bound" or tostring(err))]])
+    assert.is_true(ok, out)
+    assert.equal("bound", out)
+  end)
+end)

@@ -143,6 +143,27 @@ static int kernel_has_sctp(void)
     return 1;
 }
 
+/* usrsctp's UDP sockets keep the system's default buffers (~200 KiB), which
+ * a burst of associations or a flood overruns: lost packets, then with the
+ * short RTOs below lost associations. 4 MiB each (SO_*BUFFORCE past
+ * net.core.*mem_max where the process may). */
+static void widen_udp_sockets(const unsigned char *before)
+{
+    const int size = 4 << 20;
+    int fd;
+    for (fd = 0; fd < FD_SCAN; fd++) {
+        int type = 0;
+        socklen_t l = sizeof type;
+        if (before[fd / 8] & (1u << (fd % 8)) || getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &l) < 0
+            || type != SOCK_DGRAM)
+            continue;
+        if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) < 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+        if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof size) < 0)
+            setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+    }
+}
+
 static void deafen_raw_sockets(const unsigned char *before)
 {
     static struct sock_filter drop_all[] = {{BPF_RET | BPF_K, 0, 0, 0}};
@@ -197,9 +218,10 @@ static void start_stack(void)
             before[fd / 8] |= (unsigned char)(1u << (fd % 8));
     usrsctp_init(udp, NULL, NULL);
     deafen_raw_sockets(before);
+    widen_udp_sockets(before);
     usrsctp_caps.raw_ip = raw_input != 0;
-    usrsctp_sysctl_set_sctp_rto_min_default(10);
-    usrsctp_sysctl_set_sctp_rto_initial_default(100);
+    usrsctp_sysctl_set_sctp_rto_min_default(100);
+    usrsctp_sysctl_set_sctp_rto_initial_default(300);
     usrsctp_sysctl_set_sctp_init_rto_max_default(1000);
     usrsctp_sysctl_set_sctp_max_chunks_on_queue(16384);
     if (pthread_create(&t, NULL, ticker, NULL) != 0)
@@ -245,6 +267,7 @@ static int wrap(struct socket *so, int family, int one_to_many, const usock *par
     u->efd = efd;
     u->one_to_many = one_to_many;
     u->family = parent ? parent->family : family;
+    u->mapped_v4 = parent ? parent->mapped_v4 : 1;   /* Linux's default (v4mapped) */
     pthread_mutex_init(&u->tx_lock, NULL);
     if (parent) {   /* usrsctp's subscriptions are inherited: so are these */
         u->sub_send_failed = parent->sub_send_failed;
@@ -637,21 +660,6 @@ static int above_frag_point(usock *u, struct sockaddr *to, const struct sctp_sen
     return 1;
 }
 
-/* usrsctp 0.9.5 spins forever in sctp_chunk_output when ADDR_OVER names a
- * path that is still unconfirmed (RFC 9260 5.4: no DATA there before a
- * HEARTBEAT confirms it); such a message goes the usual way instead. */
-static int unconfirmed_path(usock *u, const struct sockaddr *to, const struct sctp_sendv_spa *spa)
-{
-    struct sctp_paddrinfo p;
-    socklen_t l = sizeof p;
-    memset(&p, 0, sizeof p);
-    memcpy(&p.spinfo_address, to, sa_size(to->sa_family));
-    p.spinfo_assoc_id = spa->sendv_flags & SCTP_SEND_SNDINFO_VALID ? spa->sendv_sndinfo.snd_assoc_id : 0;
-    if (usrsctp_getsockopt(u->so, IPPROTO_SCTP, SCTP_GET_PEER_ADDR_INFO, &p, &l) < 0)
-        return 0;
-    return (p.spinfo_state & SCTP_UNCONFIRMED) != 0;
-}
-
 static ssize_t u_sendmsg(int h, const struct msghdr *msg, int flags)
 {
     usock *u = lookup(h);
@@ -678,8 +686,10 @@ static ssize_t u_sendmsg(int h, const struct msghdr *msg, int flags)
         len += msg->msg_iov[i].iov_len;
     if (u->no_frag && above_frag_point(u, to, &spa, len))
         return -1;
-    if (to && (spa.sendv_sndinfo.snd_flags & SCTP_ADDR_OVER) && unconfirmed_path(u, to, &spa))
-        spa.sendv_sndinfo.snd_flags &= (uint16_t)~SCTP_ADDR_OVER;
+    /* usrsctp 0.9.5's stream scheduler (sctp_ss_default_select) spins
+     * forever when the first message of a stream is ADDR_OVER another path:
+     * the flag is not passed on, the message goes the usual way */
+    spa.sendv_sndinfo.snd_flags &= (uint16_t)~SCTP_ADDR_OVER;
     if (msg->msg_iovlen == 1 && len) {
         data = msg->msg_iov[0].iov_base;
     } else if (len) {   /* usrsctp has no gather send */
@@ -847,26 +857,62 @@ static void rcvinfo_cmsg(struct msghdr *msg, size_t controllen, const struct sct
 }
 
 /* usrsctp confirms the address a COOKIE-ECHO came from with an
- * ADDR_CONFIRMED queued right after COMM_UP (sctp_input.c, send_int_conf);
- * on Linux that path is active from the start and no event comes. Returns
- * 1 for that one (dropped), else 0; keeps up_assoc for the next. */
+ * ADDR_CONFIRMED queued after COMM_UP (sctp_input.c, send_int_conf); on
+ * Linux that path is active from the start and no event comes. So at
+ * comm_up (or restart) the association's primary address is noted, and the
+ * first addr_confirmed of that association for that address is dropped,
+ * whatever comes between; others (a second address confirmed by a
+ * HEARTBEAT) pass. Returns 1 for the one to drop. */
+static int same_address(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+    if (a->ss_family != b->ss_family)
+        return 0;
+    if (a->ss_family == AF_INET) {
+        const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
+        return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
+    }
+    if (a->ss_family == AF_INET6) {
+        const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
+        return x->sin6_port == y->sin6_port && memcmp(&x->sin6_addr, &y->sin6_addr, sizeof x->sin6_addr) == 0;
+    }
+    return 0;
+}
+
 static int handshake_confirm(usock *u, const char *buf, size_t n)
 {
     struct lx_assoc_change ac;
     struct lx_paddr_change pc;
     uint16_t type;
-    int was = u->up_valid;
-    u->up_valid = 0;
+    int i;
     if (n < sizeof type)
         return 0;
     memcpy(&type, buf, sizeof type);
     if (type == LX_SCTP_ASSOC_CHANGE && n >= sizeof ac) {
+        struct sctp_status st;
+        socklen_t l = sizeof st;
         memcpy(&ac, buf, sizeof ac);
-        u->up_valid = ac.sac_state == 0 || ac.sac_state == 2;   /* comm_up, restart */
-        u->up_assoc = ac.sac_assoc_id;
-    } else if (was && type == LX_SCTP_PEER_ADDR_CHANGE && n >= sizeof pc) {
+        if (ac.sac_state != 0 && ac.sac_state != 2)   /* comm_up, restart */
+            return 0;
+        memset(&st, 0, sizeof st);
+        st.sstat_assoc_id = (sctp_assoc_t)ac.sac_assoc_id;
+        if (usrsctp_getsockopt(u->so, IPPROTO_SCTP, SCTP_STATUS, &st, &l) < 0)
+            return 0;
+        i = u->confirm_next++ % LSCTP_USR_CONFIRMS;   /* the oldest note goes */
+        u->confirm[i].assoc = ac.sac_assoc_id;
+        u->confirm[i].addr = st.sstat_primary.spinfo_address;
+        u->confirm[i].valid = 1;
+    } else if (type == LX_SCTP_PEER_ADDR_CHANGE && n >= sizeof pc) {
+        struct sockaddr_storage addr;
         memcpy(&pc, buf, sizeof pc);
-        return pc.spc_state == 5 && pc.spc_assoc_id == u->up_assoc;   /* addr_confirmed */
+        if (pc.spc_state != 5)   /* addr_confirmed */
+            return 0;
+        memcpy(&addr, buf + offsetof(struct lx_paddr_change, spc_aaddr), sizeof addr);
+        for (i = 0; i < LSCTP_USR_CONFIRMS; i++)
+            if (u->confirm[i].valid && u->confirm[i].assoc == pc.spc_assoc_id
+                && same_address(&u->confirm[i].addr, &addr)) {
+                u->confirm[i].valid = 0;
+                return 1;
+            }
     }
     return 0;
 }
@@ -902,7 +948,6 @@ static ssize_t u_recvmsg(int h, struct msghdr *msg, int flags)
              * part is left only if that ever changed */
             if (u->note_state)
                 note_reset(u);
-            u->up_valid = 0;
             msg->msg_namelen = fromlen;
             msg->msg_controllen = 0;
             msg->msg_flags = mflags & MSG_EOR;
@@ -1038,6 +1083,10 @@ static int u_getaddrs(int h, lsctp_assoc_t id, int peer, struct sockaddr **addrs
         return -1;
     n = peer ? usrsctp_getpaddrs(u->so, (sctp_assoc_t)id, addrs)
              : usrsctp_getladdrs(u->so, (sctp_assoc_t)id, addrs);
+    if (n < 0 && !peer && id == 0 && errno == ENOTCONN) {
+        *addrs = NULL;   /* an unbound socket: no addresses, as Linux says */
+        return 0;
+    }
     if (n < 0 && (errno == ENOENT || errno == ENOTCONN))
         errno = EINVAL;   /* no such association, as Linux says */
     return n;

@@ -208,7 +208,11 @@ static uint32_t map_value(int kind, uint32_t v, int to_lx)
 {
     switch (kind) {
     case SSTAT_STATE: return map_pairs(PAIRS(sstat_states), v, to_lx, to_lx ? LX_SCTP_CLOSED : 0xffff);
-    case SPINFO_STATE: return map_pairs(PAIRS(spinfo_states), v, to_lx, 0xffff);
+    case SPINFO_STATE:   /* usrsctp's are bits: an unconfirmed path is ACTIVE|UNCONFIRMED */
+        if (to_lx)
+            return v & SCTP_UNCONFIRMED ? LX_SCTP_UNCONFIRMED : v & SCTP_ACTIVE ? LX_SCTP_ACTIVE
+                 : v & SCTP_INACTIVE ? LX_SCTP_INACTIVE : 0xffff;
+        return map_pairs(PAIRS(spinfo_states), v, 0, 0xffff);
     case PR_POLICY: return map_pairs(PAIRS(pr_policies), v, to_lx, 0xffff);   /* 0xffff: einval */
     case SCHEDULER: return map_pairs(PAIRS(schedulers), v, to_lx, 0xffff);
     case SPP_FLAGS: return v & ~(uint32_t)(LX_SPP_SACKDELAY_ENABLE | LX_SPP_SACKDELAY_DISABLE);
@@ -538,6 +542,9 @@ int lsctp_usr_sockopt(usock *u, int level, int name, void *val, socklen_t *len, 
     if (rc < 0 && errno == EOPNOTSUPP && level == LX_IPPROTO_SCTP
         && (name == LX_SCTP_RESET_STREAMS || name == LX_SCTP_RESET_ASSOC || name == LX_SCTP_ADD_STREAMS))
         errno = ENOPROTOOPT;
+    /* reset_assoc with data in flight: usrsctp EBUSY, Linux EAGAIN */
+    if (rc < 0 && errno == EBUSY && level == LX_IPPROTO_SCTP && name == LX_SCTP_RESET_ASSOC)
+        errno = EAGAIN;
     return rc;
 }
 

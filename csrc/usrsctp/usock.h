@@ -15,6 +15,8 @@
 struct socket;
 struct usend_tail;   /* backend_usrsctp.c: the rest of a short send */
 
+#define LSCTP_USR_CONFIRMS 8   /* comm_ups whose handshake address is remembered */
+
 /* One handle: the usrsctp socket and the eventfd that stands for it. */
 typedef struct usock {
     struct socket *so;
@@ -30,8 +32,12 @@ typedef struct usock {
      * subscription for both, so backend_usrsctp.c keeps these. */
     unsigned char sub_send_failed, sub_send_failed_event;
     unsigned char no_frag;   /* SCTP_DISABLE_FRAGMENTS, for send's EMSGSIZE */
-    int up_valid;            /* the last read was comm_up/restart of up_assoc */
-    int32_t up_assoc;
+    struct {                 /* handshake addresses whose addr_confirmed is dropped */
+        int32_t assoc;
+        int valid;
+        struct sockaddr_storage addr;
+    } confirm[LSCTP_USR_CONFIRMS];
+    unsigned confirm_next;
     /* A notification gathered whole (state 1), then handed out in its
      * Linux form(s) (state 2: note_end[i] ends form i in note); or the
      * rest of one translated in its first piece (state 3). */

@@ -25,17 +25,17 @@ end
 -- (Re)starts the poll handle of watch w for the directions still waited for.
 local function update(w)
   if w.closed then return end
-  local ev = (w.r and "r" or "") .. (w.w and "w" or "")
+  local ev = (next(w.r) and "r" or "") .. (next(w.w) and "w" or "")
   if ev == "" then
     w.handle:stop()
   else
     w.handle:start(ev, function(err, got)
       got = got or ""
       for _, dir in ipairs({"r", "w"}) do
-        local co = w[dir]
-        if co and (err or got:find(dir, 1, true)) then
-          w[dir] = nil
-          resume(co)
+        if next(w[dir]) and (err or got:find(dir, 1, true)) then
+          local cos = w[dir]
+          w[dir] = {}
+          for co in pairs(cos) do resume(co) end
         end
       end
       update(w)
@@ -51,10 +51,10 @@ local function releaser(uv, watches)
     if not w then return end
     watches[sock] = nil
     w.closed = true
-    local waiting = {}   -- not {w.r, w.w}: its length is unreliable with a hole
-    if w.r then waiting[#waiting + 1] = w.r end
-    if w.w then waiting[#waiting + 1] = w.w end
-    w.r, w.w = nil, nil
+    local waiting = {}
+    for co in pairs(w.r) do waiting[#waiting + 1] = co end
+    for co in pairs(w.w) do waiting[#waiting + 1] = co end
+    w.r, w.w = {}, {}
     w.handle:stop()
     w.handle:close()
     if #waiting > 0 then
@@ -79,18 +79,18 @@ function M.waiter(uv)
     end
     local w = watches[sock]
     if not w then
-      w = {handle = uv.new_socket_poll(sock:getfd())}
+      w = {handle = uv.new_socket_poll(sock:getfd()), r = {}, w = {}}
       watches[sock] = w
       wait.onclose(sock, release)
     end
-    w[events] = co
+    w[events][co] = true
     update(w)
     local timer
     if timeout_ms then
       timer = uv.new_timer()
       timer:start(timeout_ms, 0, function()
-        if w[events] == co then
-          w[events] = nil
+        if w[events][co] then
+          w[events][co] = nil
           update(w)
           resume(co)
         end
