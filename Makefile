@@ -7,7 +7,7 @@
 #   make demo                          echo server + client over SCTP
 #   make demo-diameter / demo-m3ua     the examples against freeDiameterd / osmo-stp
 LUA ?= 5.4
-BACKEND ?= kernel
+BACKEND ?= all
 PREFIX ?= /usr/local
 DESTDIR ?=
 
@@ -132,7 +132,7 @@ bench:
 	@LUA=$(LUA) tools/install-deps
 	@$(MAKE) --no-print-directory all
 	@[ -x bench/run ] || { echo "make bench: bench/ is not in this tree yet (issue 7 is open)"; exit 2; }
-	bench/run --lua $(LUA)
+	bench/run $(if $(filter usrsctp,$(BACKEND)),--backend usrsctp) --lua $(LUA)
 
 # What one send/recv call costs by itself, C against Lua (bench/calls).
 bench-calls: all

@@ -5,15 +5,7 @@ local H = require "helper"
 local N = require "nethelper"
 local sctp = require "sctp"
 
--- A UDP port that nothing holds (below the ephemeral range, so that no
--- process is given it meanwhile): a usrsctp child's encapsulation port.
-local function free_udp_port()
-  for port = 19900, 19999 do
-    local ok, out = N.sh("ss -Hnul 'sport = :" .. port .. "'")
-    if ok and out == "" then return port end
-  end
-  error("no free UDP port in 19900-19999")
-end
+local free_udp_port = N.free_udp_port
 
 -- The usrsctp backend's environment for a child process: its own UDP
 -- port `udp` (this process holds 9899), its peers' `peer_udp` (nil: 9899,

@@ -308,6 +308,23 @@ function N.unique(prefix)
   return string.format("%s%dx%d", prefix, N.pid() % 100000, counter % 1000)
 end
 
+-- A UDP port that nothing holds, in 19900-19999 (below the ephemeral range,
+-- so that no process is given it meanwhile): a usrsctp child process's
+-- encapsulation port. Each call starts after the last one's port, so two
+-- children started one after the other get two ports.
+local last_udp_port = 19899
+function N.free_udp_port()
+  for i = 1, 100 do
+    local port = 19900 + (last_udp_port - 19900 + i) % 100
+    local ok, out = N.sh("ss -Hnul 'sport = :" .. port .. "'")
+    if ok and out == "" then
+      last_udp_port = port
+      return port
+    end
+  end
+  error("no free UDP port in 19900-19999")
+end
+
 -- Creates a network namespace with lo up; returns its name.
 function N.add_netns(name)
   N.must_sh("ip netns add " .. N.quote(name))

