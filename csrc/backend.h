@@ -36,9 +36,21 @@ typedef struct lsctp_caps {
     unsigned raw_ip : 1;        /* SCTP over IP */
 } lsctp_caps;
 
+/* A stack setting a backend takes before its first socket
+ * (sctp.backend_settings): an integer in [min, max] (booleans 0..1). */
+typedef struct lsctp_setting {
+    const char *name;
+    long min, max;
+} lsctp_setting;
+
 typedef struct lsctp_backend {
     const char *name;
     const lsctp_caps *caps;
+    /* The settings it takes (NULL: none), ending with a NULL name, and
+     * configure to set one: 0, or -1 with errno (EALREADY once the stack
+     * has started). */
+    const lsctp_setting *settings;
+    int (*configure)(const char *name, long value);
     /* Before the first socket, and once more at exit (finish never waits
      * longer than bounded_ms); 0 or -1 with errno. The kernel needs neither. */
     int (*init)(void);

@@ -385,8 +385,54 @@ static const luaL_Reg socket_methods[] = {
     {"peernames", l_peernames},
     {NULL, NULL}};
 
+/* core.backend_settings(name, {setting = value}) -> true | nil, err, detail:
+ * the stack settings of a backend, checked whole before any is set. */
+static int l_backend_settings(lua_State *L)
+{
+    const char *name = backend_names[lsctp_checkname(L, 1, "backend_settings: name", backend_names, NULL)];
+    const lsctp_backend *be = NULL;
+    const lsctp_setting *st;
+    int i, pass;
+    for (i = 0; backends[i]; i++)
+        if (strcmp(backends[i]->name, name) == 0)
+            be = backends[i];
+    if (!be)
+        return lsctp_pushfailf(L, "eprotonosupport", "backend_settings: the %s backend is not built into this sctp.core", name);
+    if (lua_type(L, 2) != LUA_TTABLE)
+        return lsctp_argerror(L, "backend_settings: settings", "table expected, got %s", luaL_typename(L, 2));
+    for (pass = 0; pass < 2; pass++) {   /* check them all, then set them */
+        lua_pushnil(L);
+        while (lua_next(L, 2)) {
+            const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+            long v;
+            for (st = be->settings; st && st->name && (!k || strcmp(st->name, k) != 0); st++)
+                ;
+            if (!k || !st || !st->name)
+                return lsctp_argerror(L, "backend_settings: settings", "the %s backend has no setting '%s'",
+                                      name, k ? k : luaL_typename(L, -2));
+            if (lua_type(L, -1) == LUA_TBOOLEAN && st->max == 1) {
+                v = lua_toboolean(L, -1);
+            } else {
+                const char *what = lua_pushfstring(L, "backend_settings: %s", k);
+                v = (long)lsctp_checkint(L, -2, what, st->min, st->max);
+                lua_pop(L, 1);
+            }
+            if (pass == 1 && be->configure(k, v) < 0) {
+                if (errno == EALREADY)
+                    return lsctp_pushfailf(L, "ealready",
+                        "backend_settings: the %s stack has started (its first socket): settings come before", name);
+                return lsctp_pusherrno(L, errno, "backend_settings");
+            }
+            lua_pop(L, 1);
+        }
+    }
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
 static const luaL_Reg module_functions[] = {
     {"socket", l_socket},
+    {"backend_settings", l_backend_settings},
     {"poll", lsctp_l_poll},
     {"gettime", lsctp_l_gettime},
     {"library_chunk", lsctp_l_library_chunk},

@@ -86,6 +86,12 @@ function M.default_backend(name)
   return default_backend or "kernel"
 end
 
+-- `sctp.backend_settings(name, settings)`: a backend's stack settings
+-- (usrsctp: udp_port, peer_udp_port, raw_ip, rto_min, rto_initial,
+-- init_rto_max, max_chunks_on_queue), before its first socket: `true`, or
+-- `nil, "ealready", detail` once its stack has started. docs/backends.md.
+M.backend_settings = core.backend_settings
+
 -- `sctp.backends()`: the names of the backends this build has, kernel first.
 function M.backends()
   local t = {}

@@ -247,6 +247,28 @@ describe("usrsctp backend #usrsctp", function()
     end)
   end)
 
+  it("takes the stack's settings from sctp.backend_settings before the first socket, not after", function()
+    local udp = free_udp_port()
+    local p = child(30, {}, script("settings.lua", string.format([[
+      local sctp = require "sctp"
+      assert(sctp.backend_settings("usrsctp", { udp_port = %d, rto_min = 250, raw_ip = false }))
+      local s = assert(sctp.open(0, { ip = "127.0.0.1" }))
+      local rto = s:getopts({ sctp_rtoinfo = {} }).sctp_rtoinfo
+      print("rto_min " .. rto.min .. " raw " .. tostring(s:capabilities().raw_ip))
+      local ok, err = sctp.backend_settings("usrsctp", { udp_port = 9 })
+      print("after " .. tostring(ok) .. " " .. tostring(err))
+      io.stdout:flush()
+      local f = io.popen("ss -Hnul 'sport = :%d'")
+      print("bound " .. (f:read("*a"):find(":%d", 1, true) and "yes" or "no"))
+      f:close()
+    ]], udp, udp, udp)))
+    assert.is_true((p:wait(10000)), p:output())
+    local out = p:output()
+    assert.truthy(out:find("rto_min 250 raw false", 1, true), out)
+    assert.truthy(out:find("after nil ealready", 1, true), out)
+    assert.truthy(out:find("bound yes", 1, true), out)
+  end)
+
   it("a process that returns with 20 associations open exits within 2 s", function()
     local udp = free_udp_port()
     local p = child(30, { "SCTP_USRSCTP_UDP_PORT=" .. udp, "SCTP_USRSCTP_PEER_UDP_PORT=" .. udp },

@@ -77,13 +77,6 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 static int init_errno;
 static uint16_t peer_udp_port;
 
-static uint16_t env_port(const char *name, uint16_t dflt)
-{
-    const char *v = getenv(name);
-    long n = v && *v ? strtol(v, NULL, 10) : dflt;
-    return n >= 0 && n <= 65535 ? (uint16_t)n : dflt;
-}
-
 static int flush_tail(usock *u);
 
 /* what upcalls miss: readable sockets whose eventfd is not set */
@@ -113,6 +106,45 @@ static void *ticker(void *arg)
         lsctp_usr_reap();
     }
     return NULL;
+}
+
+/* The stack's settings (sctp.backend_settings), taken until it starts;
+ * -1: not set (the environment's, else the default). */
+static const lsctp_setting usrsctp_settings[] = {
+    {"udp_port", 0, 65535}, {"peer_udp_port", 0, 65535}, {"raw_ip", 0, 1},
+    {"rto_min", 1, 600000}, {"rto_initial", 1, 600000}, {"init_rto_max", 1, 600000},
+    {"max_chunks_on_queue", 1, 1 << 24}, {NULL, 0, 0}};
+static long settings[sizeof usrsctp_settings / sizeof usrsctp_settings[0] - 1] = {-1, -1, -1, -1, -1, -1, -1};
+static int stack_started;   /* __atomic */
+
+static int u_configure(const char *name, long value)
+{
+    size_t i;
+    if (__atomic_load_n(&stack_started, __ATOMIC_SEQ_CST)) {
+        errno = EALREADY;
+        return -1;
+    }
+    for (i = 0; usrsctp_settings[i].name; i++)
+        if (strcmp(usrsctp_settings[i].name, name) == 0) {
+            settings[i] = value;
+            return 0;
+        }
+    errno = EINVAL;
+    return -1;
+}
+
+/* a setting's value: set by Lua, else the environment's, else dflt */
+static long setting(int i, const char *env, long dflt)
+{
+    const char *v = env ? getenv(env) : NULL;
+    char *end;
+    long n;
+    if (settings[i] >= 0)
+        return settings[i];
+    if (!v || !*v)
+        return dflt;
+    n = strtol(v, &end, 10);   /* a value that is not one is ignored */
+    return *end || n < usrsctp_settings[i].min || n > usrsctp_settings[i].max ? dflt : n;
 }
 
 /* usrsctp opens raw IPPROTO_SCTP sockets whenever the process may (root,
@@ -169,7 +201,7 @@ static void deafen_raw_sockets(const unsigned char *before)
     static struct sock_filter drop_all[] = {{BPF_RET | BPF_K, 0, 0, 0}};
     struct sock_fprog prog = {1, drop_all};
     const char *env = getenv("SCTP_USRSCTP_RAW");
-    int keep = env && *env ? strcmp(env, "0") != 0 : !kernel_has_sctp();
+    int keep = settings[2] >= 0 ? settings[2] != 0 : env && *env ? strcmp(env, "0") != 0 : !kernel_has_sctp();
     int fd;
     for (fd = 0; fd < FD_SCAN; fd++) {
         if (before[fd / 8] & (1u << (fd % 8)) || !is_raw_sctp(fd))
@@ -210,9 +242,11 @@ static void start_stack(void)
     static unsigned char before[FD_SCAN / 8];
     int fd;
     /* beside a kernel that has SCTP, 9899 is its net.sctp.udp_port's */
-    uint16_t udp = getenv("SCTP_USRSCTP_UDP_PORT") ? env_port("SCTP_USRSCTP_UDP_PORT", 9899)
-                                                   : free_udp_port(kernel_has_sctp() ? 0 : 9899);
-    peer_udp_port = env_port("SCTP_USRSCTP_PEER_UDP_PORT", 9899);
+    uint16_t udp = settings[0] >= 0 || getenv("SCTP_USRSCTP_UDP_PORT")
+                       ? (uint16_t)setting(0, "SCTP_USRSCTP_UDP_PORT", 9899)
+                       : free_udp_port(kernel_has_sctp() ? 0 : 9899);
+    __atomic_store_n(&stack_started, 1, __ATOMIC_SEQ_CST);
+    peer_udp_port = (uint16_t)setting(1, "SCTP_USRSCTP_PEER_UDP_PORT", 9899);
     for (fd = 0; fd < FD_SCAN; fd++)   /* the process's own raw sockets are left alone */
         if (fcntl(fd, F_GETFD) >= 0)
             before[fd / 8] |= (unsigned char)(1u << (fd % 8));
@@ -220,10 +254,10 @@ static void start_stack(void)
     deafen_raw_sockets(before);
     widen_udp_sockets(before);
     usrsctp_caps.raw_ip = raw_input != 0;
-    usrsctp_sysctl_set_sctp_rto_min_default(100);
-    usrsctp_sysctl_set_sctp_rto_initial_default(300);
-    usrsctp_sysctl_set_sctp_init_rto_max_default(1000);
-    usrsctp_sysctl_set_sctp_max_chunks_on_queue(16384);
+    usrsctp_sysctl_set_sctp_rto_min_default((uint32_t)setting(3, NULL, 100));
+    usrsctp_sysctl_set_sctp_rto_initial_default((uint32_t)setting(4, NULL, 300));
+    usrsctp_sysctl_set_sctp_init_rto_max_default((uint32_t)setting(5, NULL, 1000));
+    usrsctp_sysctl_set_sctp_max_chunks_on_queue((uint32_t)setting(6, NULL, 16384));
     if (pthread_create(&t, NULL, ticker, NULL) != 0)
         init_errno = EAGAIN;
     else
@@ -1115,6 +1149,8 @@ static int u_diag_dump(int family, char **out, size_t *len)
 const lsctp_backend lsctp_usrsctp_backend = {
     .name = "usrsctp",
     .caps = &usrsctp_caps,
+    .settings = usrsctp_settings,
+    .configure = u_configure,
     .init = u_init,
     .finish = u_finish,
     .socket = u_socket,
