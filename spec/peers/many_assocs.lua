@@ -17,7 +17,7 @@
 --                           how: "cqueues" or "sweep"
 --   ERROR <text>            something failed (exit status 1)
 --
--- Usage: many_assocs.lua SERVER_ADDR PORT N ROUNDS TAG LIMIT [sweep]
+-- Usage: many_assocs.lua SERVER_ADDR PORT N ROUNDS TAG LIMIT [sweep|- [PORT_BASE]]
 --   sweep  do not use cqueues even when it is there
 --
 -- Valid Lua 5.1 / LuaJIT / 5.4 code.
@@ -33,13 +33,19 @@ local n = tonumber(arg[3]) or 100
 local rounds = tonumber(arg[4]) or 2
 local tag = arg[5] or "p"
 local limit = tonumber(arg[6]) or 60
+-- PORT_BASE: bind socket i to PORT_BASE + i - 1 instead of an ephemeral
+-- port. Each usrsctp process picks its ephemeral SCTP ports on its own, so
+-- two processes on one host can pick the same one (a port the kernel would
+-- never give twice); the server then takes the second INIT for the first
+-- association's peer
+local port_base = tonumber(arg[8])
 
 local started = sctp.gettime()
 local function since() return string.format("%.2f", sctp.gettime() - started) end
 
 local socks, st = {}, {}
 for i = 1, n do
-  local s, err, detail = sctp.open(0, { ip = "127.0.0.1", sctp_nodelay = true })
+  local s, err, detail = sctp.open(port_base and port_base + i - 1 or 0, { ip = "127.0.0.1", sctp_nodelay = true })
   if not s then fail("open", i, err, detail) end
   local ok
   ok, err, detail = s:connect_init(server, port)
