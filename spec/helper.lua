@@ -417,6 +417,25 @@ function H.await_event(sock, name, state, timeout)
   return data, ip, port, anc
 end
 
+-- On usrsctp, waits until the peer address `address` of association
+-- `assoc_id` is no longer unconfirmed (usrsctp refuses an unconfirmed path
+-- as the primary, with einval; Linux takes it): its state then, or raises.
+-- Nothing is read from the socket meanwhile. A no-op on the kernel backend.
+function H.await_confirmed(sock, assoc_id, address, timeout)
+  if not H.USRSCTP then return nil end
+  local N = require "nethelper"
+  local deadline = H.now() + (timeout or H.TIMEOUT) / 1000
+  while true do
+    local info = H.must(sock:getopts { sctp_get_peer_addr_info =
+      { assoc_id = assoc_id, address = address } }).sctp_get_peer_addr_info
+    if info.state ~= "unconfirmed" then return info.state end
+    if H.now() > deadline then
+      error("the path to " .. show(address) .. " is still unconfirmed", 2)
+    end
+    N.sleep_ms(20)
+  end
+end
+
 -- Requires that nothing but paddr_change events arrives for `ms`
 -- milliseconds; returns true, or raises naming what came.
 function H.expect_quiet(sock, ms)

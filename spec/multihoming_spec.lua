@@ -336,6 +336,7 @@ describe("multi-homing", function()
     it("is changed with setopts: getopts, sctp_status and an addr_made_prim event show it", function()
       local server, client, assoc, sid = mh_pair()
       local sport = H.port_of(server)
+      H.await_confirmed(client, assoc.assoc_id, { A2, sport })   -- usrsctp: not before
       H.must(client:setopts { sctp_primary_addr = { assoc_id = assoc.assoc_id, addr = { A2, sport } } })
       local v = H.must(client:getopts { sctp_primary_addr = { assoc_id = assoc.assoc_id } })
       assert.same({ A2, sport }, v.sctp_primary_addr.addr)

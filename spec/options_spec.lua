@@ -340,15 +340,7 @@ describe("setopts then getopts (one association)", function()
     local prim = get(client, "sctp_primary_addr", { assoc_id = id })
     assert.equal(id, prim.assoc_id)
     assert.same({ "127.0.0.1", port }, prim.addr)
-    if H.USRSCTP then
-      -- usrsctp refuses (einval) an unconfirmed path as the primary: wait
-      -- for the HEARTBEAT that confirms 127.0.0.2
-      local deadline = H.now() + H.TIMEOUT / 1000
-      while get(client, "sctp_get_peer_addr_info", { assoc_id = id, address = "127.0.0.2" }).state
-            ~= "active" and H.now() < deadline do
-        client:recv(20)
-      end
-    end
+    H.await_confirmed(client, id, { "127.0.0.2", port })   -- usrsctp: not before
     set(client, "sctp_primary_addr", { assoc_id = id, addr = { "127.0.0.2", port } })
     assert.same({ "127.0.0.2", port }, get(client, "sctp_primary_addr", { assoc_id = id }).addr)
     set(client, "sctp_primary_addr", { assoc_id = id, addr = { "127.0.0.1", port } })
