@@ -46,7 +46,10 @@ local function unordered(sri)
 end
 
 local function start_usrsctp(mode, port)
-  return N.start_program(30, { "env", "LUA_PATH=" .. package.path, "LUA_CPATH=" .. package.cpath,
+  -- (start_program drops a preloaded sanitizer runtime: this child is ours,
+  -- and a sanitized core.so needs it back)
+  return N.start_program(30, { "env", "LD_PRELOAD=" .. (os.getenv("LD_PRELOAD") or ""),
+    "LUA_PATH=" .. package.path, "LUA_CPATH=" .. package.cpath,
     "SCTP_BACKEND=usrsctp", "SCTP_USRSCTP_UDP_PORT=" .. USR_UDP,
     "SCTP_USRSCTP_PEER_UDP_PORT=" .. KERNEL_UDP,
     N.interpreter(), "spec/peers/usrsctp_peer.lua", mode, tostring(port) })

@@ -25,7 +25,10 @@ end
 local why_not = unavailable()
 
 local function start(ns, mode, port, addr)
+  -- (start_program drops a preloaded sanitizer runtime: this child is ours,
+  -- and a sanitized core.so needs it back)
   return N.start_program(30, { "ip", "netns", "exec", ns, "env",
+    "LD_PRELOAD=" .. (os.getenv("LD_PRELOAD") or ""),
     "LUA_PATH=" .. package.path, "LUA_CPATH=" .. package.cpath, "SCTP_BACKEND=usrsctp",
     "SCTP_USRSCTP_UDP_PORT=0", "SCTP_USRSCTP_PEER_UDP_PORT=0", "SCTP_USRSCTP_RAW=1",
     N.interpreter(), "spec/peers/usrsctp_peer.lua", mode, tostring(port), addr })
