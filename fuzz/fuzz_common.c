@@ -665,10 +665,19 @@ static void f_freeaddrs(struct sockaddr *addrs, int peer)
 static int f_init(void) { return 0; }
 static void f_finish(int bounded_ms) { (void)bounded_ms; }
 static const lsctp_caps fz_caps = {.write_ready = 1, .gather_send = 1, .diag = 1};
+static const lsctp_setting fz_settings[] = {{NULL, 0, 0}};   /* none, as the kernel's */
+static int f_configure(const char *name, long value)
+{
+    (void)name; (void)value;
+    errno = EINVAL;
+    return -1;
+}
 
 const lsctp_backend fz_backend = {
     .name = "fuzz",
     .caps = &fz_caps,
+    .settings = fz_settings,
+    .configure = f_configure,
     .init = f_init,
     .finish = f_finish,
     .socket = f_socket,
