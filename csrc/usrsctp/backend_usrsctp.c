@@ -359,12 +359,8 @@ static int u_close(int h)
     usock *u = lookup(h);
     if (!u)
         return -1;
-    /* The upcall stays set, and u alive until the reaper frees it (20 ms) after
-     * usrsctp_close: usrsctp reads so_upcall twice without a lock, so
-     * clearing it here raced its input thread into a call through NULL
-     * (found by a 10^6-step random_ops run). closing stops the eventfd
-     * writes; the wait lets those under way end before the close below. */
     __atomic_store_n(&u->closing, 1, __ATOMIC_SEQ_CST);
+    usrsctp_set_upcall(u->so, NULL, NULL);
     while (__atomic_load_n(&u->inflight, __ATOMIC_SEQ_CST))
         sched_yield();
     pthread_mutex_lock(&table_lock);
@@ -374,8 +370,9 @@ static int u_close(int h)
     free(u->tail);
     free(u->note);
     pthread_mutex_destroy(&u->tx_lock);
+    lsctp_usr_bury(u->so, u->one_to_many);   /* usrsctp_close once its associations are gone */
     close(u->efd);
-    lsctp_usr_bury(u->so, u->one_to_many, u);   /* usrsctp_close once its associations are gone */
+    free(u);
     return 0;
 }
 

@@ -23,14 +23,11 @@
 
 #define GRACE_TICKS 3000   /* ~30 s at 10 ms: then abort and close anyway */
 #define QUIET_TICKS 2      /* ticks without associations before the close */
-#define FREE_TICKS 2       /* after the close: upcalls under way have ended (they take microseconds) */
 
 typedef struct zombie {
     struct socket *so;
-    void *mem;             /* the handle's usock, the upcall's argument */
     int one_to_many;
     int ticks, quiet;
-    int closed;            /* usrsctp_close done: mem goes FREE_TICKS later */
     struct zombie *next;
 } zombie;
 
@@ -66,32 +63,15 @@ static uint32_t associations(struct socket *so, int one_to_many, int *establishe
     return 1;
 }
 
-static void add(zombie *z)
-{
-    pthread_mutex_lock(&zombie_lock);
-    z->next = zombies;
-    zombies = z;
-    pthread_mutex_unlock(&zombie_lock);
-}
-
-void lsctp_usr_bury(struct socket *so, int one_to_many, void *mem)
+void lsctp_usr_bury(struct socket *so, int one_to_many)
 {
     struct linger lg;
     socklen_t l = sizeof lg;
     int established;
+    zombie *z;
     uint32_t n = associations(so, one_to_many, &established);
-    zombie *z = calloc(1, sizeof *z);
-    if (!z) {   /* no way to wait: close now, and keep mem (a few bytes) */
+    if (n == 0 || !(z = calloc(1, sizeof *z))) {
         usrsctp_close(so);
-        return;
-    }
-    z->so = so;
-    z->mem = mem;
-    z->one_to_many = one_to_many;
-    if (n == 0) {
-        usrsctp_close(so);
-        z->closed = 1;
-        add(z);
         return;
     }
     memset(&lg, 0, sizeof lg);
@@ -103,53 +83,40 @@ void lsctp_usr_bury(struct socket *so, int one_to_many, void *mem)
         usrsctp_shutdown(so, SHUT_WR);
     else
         send_to_all(so, 0, SCTP_ABORT);
-    add(z);
+    z->so = so;
+    z->one_to_many = one_to_many;
+    pthread_mutex_lock(&zombie_lock);
+    z->next = zombies;
+    zombies = z;
+    pthread_mutex_unlock(&zombie_lock);
 }
 
 void lsctp_usr_reap(void)
 {
-    zombie **p, *done = NULL, *gone = NULL;
+    zombie **p, *done = NULL;
     pthread_mutex_lock(&zombie_lock);
     for (p = &zombies; *p;) {
         zombie *z = *p;
-        int established, ready;
-        if (z->closed) {
-            ready = ++z->ticks >= FREE_TICKS;
-        } else {
-            if (associations(z->so, z->one_to_many, &established) == 0)
-                z->quiet++;
-            else
-                z->quiet = 0;
-            if (++z->ticks == GRACE_TICKS)
-                send_to_all(z->so, z->one_to_many, SCTP_ABORT);
-            ready = z->quiet >= QUIET_TICKS || z->ticks > GRACE_TICKS + QUIET_TICKS;
-        }
-        if (ready) {
+        int established;
+        if (associations(z->so, z->one_to_many, &established) == 0)
+            z->quiet++;
+        else
+            z->quiet = 0;
+        if (++z->ticks == GRACE_TICKS)
+            send_to_all(z->so, z->one_to_many, SCTP_ABORT);
+        if (z->quiet >= QUIET_TICKS || z->ticks > GRACE_TICKS + QUIET_TICKS) {
             *p = z->next;
-            if (z->closed) {
-                z->next = gone;
-                gone = z;
-            } else {
-                z->next = done;
-                done = z;
-            }
+            z->next = done;
+            done = z;
         } else {
             p = &z->next;
         }
     }
     pthread_mutex_unlock(&zombie_lock);
-    while (gone) {
-        zombie *z = gone;
-        gone = z->next;
-        free(z->mem);
-        free(z);
-    }
     while (done) {   /* outside the lock: usrsctp_close takes usrsctp's */
         zombie *z = done;
         done = z->next;
         usrsctp_close(z->so);
-        z->closed = 1;
-        z->ticks = 0;
-        add(z);
+        free(z);
     }
 }

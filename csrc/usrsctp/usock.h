@@ -64,7 +64,7 @@ uint16_t lsctp_usr_lx_type(uint16_t usr);
 uint16_t lsctp_usr_event_type(uint16_t lx);
 
 /* reaper_usrsctp.c: close's second half, and the ticker's call to finish it */
-void lsctp_usr_bury(struct socket *so, int one_to_many, void *mem);   /* mem: freed after the close */
+void lsctp_usr_bury(struct socket *so, int one_to_many);
 void lsctp_usr_reap(void);
 
 /* Rewrites the notification in buf (n bytes) into its Linux form in place;
