@@ -665,12 +665,7 @@ static int read_control(const struct msghdr *msg, struct sctp_sendv_spa *spa, si
         spa->sendv_sndinfo.snd_ppid = si.sinfo_ppid;
         spa->sendv_sndinfo.snd_context = si.sinfo_context;
         spa->sendv_sndinfo.snd_assoc_id = (sctp_assoc_t)si.sinfo_assoc_id;
-        switch (si.sinfo_flags & LX_SCTP_PR_SCTP_MASK) {
-        case LX_SCTP_PR_SCTP_TTL: spa->sendv_prinfo.pr_policy = SCTP_PR_SCTP_TTL; break;
-        case LX_SCTP_PR_SCTP_RTX: spa->sendv_prinfo.pr_policy = SCTP_PR_SCTP_RTX; break;
-        case LX_SCTP_PR_SCTP_PRIO: spa->sendv_prinfo.pr_policy = SCTP_PR_SCTP_BUF; break;
-        default: break;
-        }
+        spa->sendv_prinfo.pr_policy = lsctp_usr_pr_policy(si.sinfo_flags & LX_SCTP_PR_SCTP_MASK);
         if (spa->sendv_prinfo.pr_policy) {
             spa->sendv_flags |= SCTP_SEND_PRINFO_VALID;
             spa->sendv_prinfo.pr_value = si.sinfo_timetolive;

@@ -322,7 +322,7 @@ static int default_send_opt(usock *u, void *val, socklen_t *len, int set)
         snd.snd_flags = lsctp_usr_send_flags(lx.sinfo_flags);
         snd.snd_ppid = lx.sinfo_ppid;
         snd.snd_context = lx.sinfo_context;
-        pr.pr_policy = (uint16_t)map_value(PR_POLICY, lx.sinfo_flags & LX_SCTP_PR_SCTP_MASK, 0);
+        pr.pr_policy = lsctp_usr_pr_policy(lx.sinfo_flags & LX_SCTP_PR_SCTP_MASK);
         pr.pr_value = lx.sinfo_timetolive;
         if (usrsctp_setsockopt(u->so, IPPROTO_SCTP, SCTP_DEFAULT_SNDINFO, &snd, sl) < 0)
             return -1;
@@ -467,6 +467,7 @@ static uint16_t map_flags(uint16_t v, int to_lx)
 }
 
 uint16_t lsctp_usr_send_flags(uint16_t lx) { return map_flags(lx, 0); }
+uint16_t lsctp_usr_pr_policy(uint16_t lx) { return (uint16_t)map_value(PR_POLICY, lx, 0); }
 uint16_t lsctp_usr_lx_send_flags(uint16_t usr) { return map_flags(usr, 1); }
 
 /* A boolean kept in the usock and read back, for what usrsctp refuses but

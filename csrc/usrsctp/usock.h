@@ -58,6 +58,8 @@ int lsctp_usr_sockopt(usock *u, int level, int name, void *val, socklen_t *len, 
 /* sinfo_flags -> snd_flags, and back */
 uint16_t lsctp_usr_send_flags(uint16_t lx);
 uint16_t lsctp_usr_lx_send_flags(uint16_t usr);
+/* a Linux PR-SCTP policy (sinfo_flags & SCTP_PR_SCTP_MASK) -> usrsctp's */
+uint16_t lsctp_usr_pr_policy(uint16_t lx);
 
 /* usrsctp notification type -> Linux's (0x7fff: none), and back (0: none) */
 uint16_t lsctp_usr_lx_type(uint16_t usr);
