@@ -14,7 +14,7 @@
  *
  * The stack is set up as csrc/usrsctp/backend_usrsctp.c's start_stack does
  * (usrsctp_init with the UDP port; rto_min 10 ms, rto_initial 100 ms,
- * init_rto_max 1 s, max_chunks_on_queue 16384), and each socket as its
+ * init_rto_max 1 s, max_chunks_on_queue 16384, 4 MiB UDP buffers), and each socket as its
  * wrap() and the Lua peer's options do (SCTP_RECVRCVINFO, the remote UDP
  * encapsulation port, the default events but adaptation, sctp_nodelay,
  * sndbuf and recbuf). Unlike the backend, the sockets stay blocking: a
@@ -83,10 +83,24 @@ static uint16_t env_port(const char *name, uint16_t dflt)
     return n >= 0 && n <= 65535 ? (uint16_t)n : dflt;
 }
 
-/* As the backend's start_stack. */
+/* As the backend's start_stack, 4 MiB UDP buffers too (its
+ * widen_udp_sockets): with the system's ~200 KiB a flood overruns them, and
+ * each drop costs a retransmission the Lua peer does not pay. */
 static void start_stack(uint16_t udp)
 {
+    const int size = 4 << 20;
+    int fd;
     usrsctp_init(udp, NULL, NULL);
+    for (fd = 3; fd < 64; fd++) {   /* the fresh process's only UDP sockets are usrsctp's */
+        int type = 0;
+        socklen_t l = sizeof type;
+        if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &l) < 0 || type != SOCK_DGRAM)
+            continue;
+        if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) < 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+        if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof size) < 0)
+            setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+    }
     usrsctp_sysctl_set_sctp_rto_min_default(10);
     usrsctp_sysctl_set_sctp_rto_initial_default(100);
     usrsctp_sysctl_set_sctp_init_rto_max_default(1000);

@@ -22,7 +22,7 @@
 set -u
 
 rounds=5
-peers="c lua"
+peers="c lua lua-batch"
 workloads="flood64 pingpong flood16k"
 lua=lua5.4
 build=build/5.4
@@ -31,6 +31,7 @@ cpus=""          # taskset CPU list for both processes of a pair ("" = no pinnin
 buf=4194304      # sndbuf and recbuf asked of every socket
 n_flood64=100000 n_flood1k=50000 n_flood16k=3000 n_pingpong=10000
 timeout_s=20     # per process
+batch=64         # messages per send_many / recv_many call (peer lua-batch)
 pair=
 netns=0
 
@@ -88,18 +89,20 @@ if [ -n "$pair" ]; then
     c)
       scmd="env SCTP_USRSCTP_UDP_PORT=9899 $bin/sctp-bench-usrsctp"
       ccmd="env SCTP_USRSCTP_UDP_PORT=9900 SCTP_USRSCTP_PEER_UDP_PORT=9899 $bin/sctp-bench-usrsctp" ;;
-    lua)
+    lua | lua-batch)
       scmd="env SCTP_BACKEND=usrsctp $lua bench/peer.lua"
       ccmd=$scmd ;;
     *) echo "usrsctp.sh: unknown peer $peer" >&2; exit 2 ;;
   esac
+  extra=
+  [ "$peer" = lua-batch ] && extra=$batch
   d0=$(udp_drops)
   # SCTP_BENCH_HOLD: the server stays up after its RESULT until the client
   # is done (its stack, in the process, may still have to retransmit the
   # last answer: a UDP datagram dropped on a full buffer is no rarity here)
   export SCTP_BENCH_HOLD=1
   { i=0; while [ ! -e "$f.done" ] && [ $i -lt 3000 ]; do sleep 0.02; i=$((i + 1)); done; echo DONE; } |
-    timeout "$timeout_s" $scmd server "$wl" "$port" "$size" "$count" "$buf" >"$f.s" 2>"$f.se" &
+    timeout "$timeout_s" $scmd server "$wl" "$port" "$size" "$count" "$buf" $extra >"$f.s" 2>"$f.se" &
   spid=$!
   # the client starts its stack after the go, once the server holds 9899
   i=0
@@ -108,7 +111,7 @@ if [ -n "$pair" ]; then
     sleep 0.02; i=$((i + 1))
   done
   { i=0; while [ ! -e "$f.go" ] && [ $i -lt 3000 ]; do sleep 0.02; i=$((i + 1)); done; echo GO; } |
-    timeout "$timeout_s" $ccmd client "$wl" "$port" "$size" "$count" "$buf" >"$f.c" 2>"$f.ce" &
+    timeout "$timeout_s" $ccmd client "$wl" "$port" "$size" "$count" "$buf" $extra >"$f.c" 2>"$f.ce" &
   cpid=$!
   i=0
   until grep -q '^BOOTED' "$f.c" 2>/dev/null; do
@@ -175,6 +178,7 @@ while [ $r -le "$rounds" ]; do
     esac
     eval "count=\$n_$name"
     for peer in $peers; do
+      [ "$peer" = lua-batch ] && [ "$wl" != flood ] && continue   # the batch calls are the floods'
       t0=$(date +%s.%N)
       args="--lua $lua --build $build --cpus \"$cpus\" --buf $buf --netns $netns --pair $r $name $peer $wl $size $count"
       if [ "$netns" = 1 ]; then

@@ -10,8 +10,7 @@
  * Handles are eventfds: usrsctp has no descriptor per socket, so its upcall
  * (run on usrsctp's threads: only atomics and the eventfd write there)
  * makes one readable, and a ticker thread signals what upcalls miss (events
- * made by usrsctp's timers). WORK IN PROGRESS: data, the common options and
- * the notifications; see the TODO list at the end. */
+ * made by usrsctp's timers). docs/backends.md lists what a user sees differ. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
@@ -31,44 +30,142 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Handles to usocks. Lookups take no lock (every call makes one): the
+ * table is published whole, and a grown table's old copy is kept, as a
+ * reader may still hold it. Changes take table_lock. */
+typedef struct handle_table {
+    int len;
+    struct handle_table *older;
+    usock *slot[];
+} handle_table;
+
 static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
-static usock **table;
-static int table_len;
+static handle_table *table;   /* __atomic */
 
 static usock *lookup(int h)
 {
-    usock *u = NULL;
-    pthread_mutex_lock(&table_lock);
-    if (h >= 0 && h < table_len)
-        u = table[h];
-    pthread_mutex_unlock(&table_lock);
+    handle_table *t = __atomic_load_n(&table, __ATOMIC_ACQUIRE);
+    usock *u = t && h >= 0 && h < t->len ? __atomic_load_n(&t->slot[h], __ATOMIC_ACQUIRE) : NULL;
     if (!u)
         errno = EBADF;
     return u;
 }
 
-static void signal_fd(usock *u)
+/* table_lock held: slot h is set to u (room made for it first) */
+static int table_set(int h, usock *u)
 {
-    uint64_t one = 1;
-    ssize_t rc = write(u->efd, &one, sizeof one);
-    (void)rc;   /* EAGAIN: the counter is already set */
+    handle_table *t = table;
+    if (!t || h >= t->len) {
+        int n = t && 2 * t->len > h + 64 ? 2 * t->len : h + 64;
+        handle_table *g = calloc(1, sizeof *g + (size_t)n * sizeof g->slot[0]);
+        if (!g) {
+            errno = ENOMEM;
+            return -1;
+        }
+        g->len = n;
+        g->older = t;
+        if (t)
+            memcpy(g->slot, t->slot, (size_t)t->len * sizeof t->slot[0]);
+        __atomic_store_n(&table, g, __ATOMIC_RELEASE);
+        t = g;
+    }
+    __atomic_store_n(&t->slot[h], u, __ATOMIC_RELEASE);
+    return 0;
 }
 
-static void drain_fd(usock *u)
+/* What an upcall touches. usrsctp's threads read a socket's upcall and its
+ * argument without a lock, the upcall twice (the test, then the call), so
+ * close never sets them to NULL (a call through NULL, or into a freed
+ * usock, corrupted the heap in long random runs): it swaps in quiet_upcall
+ * and closed_waker, and the socket's own waker is freed a second later,
+ * when no thread can still be between reading the old pair and the call.
+ * The eventfd is written once until a receive finds nothing more to read
+ * (signaled): a flood costs no write per packet. */
+typedef struct waker {
+    int efd;
+    int closing, inflight, signaled;   /* __atomic */
+    int ticks;                         /* retired: ticks since close */
+    struct waker *next;
+} waker;
+
+#define WAKER_GRACE_TICKS 100   /* ~1 s */
+
+static waker closed_waker = {-1, 1, 0, 1, 0, NULL};
+static pthread_mutex_t retired_lock = PTHREAD_MUTEX_INITIALIZER;
+static waker *retired;
+
+static void wake(waker *w)
 {
-    uint64_t v;
-    ssize_t rc = read(u->efd, &v, sizeof v);
-    (void)rc;
+    uint64_t one = 1;
+    if (!__atomic_exchange_n(&w->signaled, 1, __ATOMIC_SEQ_CST)) {
+        ssize_t rc = write(w->efd, &one, sizeof one);
+        (void)rc;   /* EAGAIN: the counter is already set */
+    }
 }
 
 static void upcall(struct socket *so, void *arg, int flags)
 {
-    usock *u = arg;
+    waker *w = arg;
     (void)so; (void)flags;
-    __atomic_add_fetch(&u->inflight, 1, __ATOMIC_SEQ_CST);
-    if (!__atomic_load_n(&u->closing, __ATOMIC_SEQ_CST))
-        signal_fd(u);
-    __atomic_sub_fetch(&u->inflight, 1, __ATOMIC_SEQ_CST);
+    __atomic_add_fetch(&w->inflight, 1, __ATOMIC_SEQ_CST);
+    if (!__atomic_load_n(&w->closing, __ATOMIC_SEQ_CST))
+        wake(w);
+    __atomic_sub_fetch(&w->inflight, 1, __ATOMIC_SEQ_CST);
+}
+
+static void quiet_upcall(struct socket *so, void *arg, int flags)
+{
+    (void)so; (void)arg; (void)flags;
+}
+
+/* something is to read: usrsctp has it, or a notification translated here */
+static int readable(usock *u)
+{
+    return u->note_state == 2 || (usrsctp_get_events(u->so) & SCTP_EVENT_READ);
+}
+
+/* After a receive, and a send that would block: the handle is readable
+ * exactly while something is to read (a writer on a full buffer polls it
+ * with a 1 ms bound, and upcalls for freed room set it: left set, that
+ * writer would spin). Drained before signaled is cleared, and looked at
+ * again after, so a packet that comes in between is never missed (at worst
+ * a stale write makes one wake-up for nothing). */
+static void settle(usock *u)
+{
+    uint64_t v;
+    ssize_t rc;
+    if (readable(u)) {
+        wake(u->w);
+        return;
+    }
+    rc = read(u->efd, &v, sizeof v);
+    (void)rc;
+    __atomic_store_n(&u->w->signaled, 0, __ATOMIC_SEQ_CST);
+    if (readable(u))
+        wake(u->w);
+}
+
+/* the ticker: retired wakers past their grace are freed */
+static void free_retired(void)
+{
+    waker **p, *done = NULL;
+    pthread_mutex_lock(&retired_lock);
+    for (p = &retired; *p;) {
+        waker *w = *p;
+        if (++w->ticks >= WAKER_GRACE_TICKS) {
+            *p = w->next;
+            w->next = done;
+            done = w;
+        } else {
+            p = &w->next;
+        }
+    }
+    pthread_mutex_unlock(&retired_lock);
+    while (done) {
+        waker *w = done;
+        done = w->next;
+        free(w);
+    }
 }
 
 /* --- the stack ----------------------------------------------------------- */
@@ -86,14 +183,16 @@ static void *ticker(void *arg)
     (void)arg;
     for (;;) {
         int i;
+        handle_table *t;
         nanosleep(&ts, NULL);
         pthread_mutex_lock(&table_lock);
-        for (i = 0; i < table_len; i++) {
-            usock *u = table[i];
-            if (!u || __atomic_load_n(&u->closing, __ATOMIC_SEQ_CST))
+        t = table;
+        for (i = 0; t && i < t->len; i++) {
+            usock *u = t->slot[i];
+            if (!u || __atomic_load_n(&u->w->closing, __ATOMIC_SEQ_CST))
                 continue;
             if (usrsctp_get_events(u->so) & SCTP_EVENT_READ)
-                signal_fd(u);
+                wake(u->w);
             /* a short send's rest must go out even if its owner sends no more */
             if (__atomic_load_n(&u->has_tail, __ATOMIC_SEQ_CST) && pthread_mutex_trylock(&u->tx_lock) == 0) {
                 int e = errno;
@@ -104,6 +203,7 @@ static void *ticker(void *arg)
         }
         pthread_mutex_unlock(&table_lock);
         lsctp_usr_reap();
+        free_retired();
     }
     return NULL;
 }
@@ -285,12 +385,14 @@ static void u_finish(int bounded_ms)
 static int wrap(struct socket *so, int family, int one_to_many, const usock *parent)
 {
     usock *u = calloc(1, sizeof *u);
+    waker *w = calloc(1, sizeof *w);
     int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     const int on = 1;
     struct sctp_udpencaps encaps;
-    if (!u || efd < 0) {
-        int e = errno;
+    if (!u || !w || efd < 0) {
+        int e = u && w ? errno : ENOMEM;
         free(u);
+        free(w);
         if (efd >= 0)
             close(efd);
         usrsctp_close(so);
@@ -298,7 +400,8 @@ static int wrap(struct socket *so, int family, int one_to_many, const usock *par
         return -1;
     }
     u->so = so;
-    u->efd = efd;
+    u->efd = w->efd = efd;
+    u->w = w;
     u->one_to_many = one_to_many;
     u->family = parent ? parent->family : family;
     u->mapped_v4 = parent ? parent->mapped_v4 : 1;   /* Linux's default (v4mapped) */
@@ -309,23 +412,16 @@ static int wrap(struct socket *so, int family, int one_to_many, const usock *par
         u->no_frag = parent->no_frag;
     }
     pthread_mutex_lock(&table_lock);
-    if (efd >= table_len) {
-        int n = efd + 64;
-        usock **t = realloc(table, (size_t)n * sizeof *t);
-        if (!t) {
-            pthread_mutex_unlock(&table_lock);
-            pthread_mutex_destroy(&u->tx_lock);
-            free(u);
-            close(efd);
-            usrsctp_close(so);
-            errno = ENOMEM;
-            return -1;
-        }
-        memset(t + table_len, 0, (size_t)(n - table_len) * sizeof *t);
-        table = t;
-        table_len = n;
+    if (table_set(efd, u) < 0) {
+        pthread_mutex_unlock(&table_lock);
+        pthread_mutex_destroy(&u->tx_lock);
+        free(u);
+        free(w);
+        close(efd);
+        usrsctp_close(so);
+        errno = ENOMEM;
+        return -1;
     }
-    table[efd] = u;
     pthread_mutex_unlock(&table_lock);
     usrsctp_set_non_blocking(so, 1);
     {   /* data_io_event: on for a new socket, the parent's for the others */
@@ -339,9 +435,9 @@ static int wrap(struct socket *so, int family, int one_to_many, const usock *par
     encaps.sue_assoc_id = SCTP_FUTURE_ASSOC;
     encaps.sue_port = htons(peer_udp_port);
     usrsctp_setsockopt(so, IPPROTO_SCTP, SCTP_REMOTE_UDP_ENCAPS_PORT, &encaps, sizeof encaps);
-    usrsctp_set_upcall(so, upcall, u);
-    if (usrsctp_get_events(so) & SCTP_EVENT_READ)
-        signal_fd(u);
+    usrsctp_set_upcall(so, upcall, w);
+    if (readable(u))
+        wake(w);
     return efd;
 }
 
@@ -359,13 +455,17 @@ static int u_close(int h)
     usock *u = lookup(h);
     if (!u)
         return -1;
-    __atomic_store_n(&u->closing, 1, __ATOMIC_SEQ_CST);
-    usrsctp_set_upcall(u->so, NULL, NULL);
-    while (__atomic_load_n(&u->inflight, __ATOMIC_SEQ_CST))
-        sched_yield();
+    __atomic_store_n(&u->w->closing, 1, __ATOMIC_SEQ_CST);
+    usrsctp_set_upcall(u->so, quiet_upcall, &closed_waker);
+    while (__atomic_load_n(&u->w->inflight, __ATOMIC_SEQ_CST))
+        sched_yield();   /* an upcall past its closing test: it writes the eventfd */
     pthread_mutex_lock(&table_lock);
-    table[h] = NULL;
+    table_set(h, NULL);
     pthread_mutex_unlock(&table_lock);
+    pthread_mutex_lock(&retired_lock);
+    u->w->next = retired;
+    retired = u->w;
+    pthread_mutex_unlock(&retired_lock);
     flush_tail(u);   /* once: what does not go now is lost with the socket */
     free(u->tail);
     free(u->note);
@@ -445,10 +545,12 @@ static int u_accept(int h)
         errno = EOPNOTSUPP;   /* as Linux; usrsctp says EINVAL */
         return -1;
     }
-    drain_fd(u);
     so = usrsctp_accept(u->so, NULL, NULL);
-    if (usrsctp_get_events(u->so) & SCTP_EVENT_READ)
-        signal_fd(u);
+    {
+        int e = errno;
+        settle(u);
+        errno = e;
+    }
     return so ? wrap(so, 0, 0, u) : -1;
 }
 
@@ -742,6 +844,10 @@ static ssize_t u_sendmsg(int h, const struct msghdr *msg, int flags)
     free(copy);
     if (n < 0 && errno == ENOENT)
         errno = EPIPE;   /* no such association: Linux says EPIPE */
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        settle(u);   /* the writer polls next */
+        errno = EAGAIN;
+    }
     return n;
 }
 
@@ -846,8 +952,6 @@ static ssize_t note_deliver(usock *u, struct msghdr *msg)
         if (++u->note_cur == u->note_forms)
             note_reset(u);
     }
-    if (u->note_state == 2)
-        signal_fd(u);   /* more of it is waiting here, where usrsctp cannot see */
     return (ssize_t)k;
 }
 
@@ -950,15 +1054,10 @@ static int handshake_confirm(usock *u, const char *buf, size_t n)
     return 0;
 }
 
-static ssize_t u_recvmsg(int h, struct msghdr *msg, int flags)
+static ssize_t receive(usock *u, struct msghdr *msg)
 {
-    usock *u = lookup(h);
     size_t controllen = msg->msg_controllen;
     socklen_t namelen = msg->msg_namelen;
-    (void)flags;
-    if (!u)
-        return -1;
-    drain_fd(u);
     if (u->note_state == 2)
         return note_deliver(u, msg);
     for (;;) {
@@ -972,8 +1071,6 @@ static ssize_t u_recvmsg(int h, struct msghdr *msg, int flags)
         memset(&rcv, 0, sizeof rcv);
         n = usrsctp_recvv(u->so, buf, msg->msg_iov[0].iov_len, (struct sockaddr *)msg->msg_name,
                           &fromlen, &rcv, &infolen, &infotype, &mflags);
-        if (usrsctp_get_events(u->so) & SCTP_EVENT_READ)
-            signal_fd(u);   /* more is waiting */
         if (n < 0)
             return -1;   /* a notification half gathered stays for the next call */
         if (!(mflags & MSG_NOTIFICATION)) {
@@ -1022,6 +1119,21 @@ static ssize_t u_recvmsg(int h, struct msghdr *msg, int flags)
             return note_deliver(u, msg);
         }
     }
+}
+
+static ssize_t u_recvmsg(int h, struct msghdr *msg, int flags)
+{
+    usock *u = lookup(h);
+    ssize_t n;
+    int e;
+    (void)flags;
+    if (!u)
+        return -1;
+    n = receive(u, msg);
+    e = errno;
+    settle(u);
+    errno = e;
+    return n;
 }
 
 static ssize_t u_recvmsg_wait(int h, struct msghdr *msg, int timeout_ms, int *wait_state)
@@ -1167,7 +1279,3 @@ const lsctp_backend lsctp_usrsctp_backend = {
     .pollfd = u_pollfd,
     .diag_dump = u_diag_dump,
 };
-
-/* TODO (docs/usrsctp-notes.md section 9): SCTP_EVENTS, writers waiting on
- * a timer (caps.write_ready = 0) in the Lua layer, stack settings from Lua,
- * raw IP and blackhole. */

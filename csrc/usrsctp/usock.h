@@ -14,6 +14,7 @@
 
 struct socket;
 struct usend_tail;   /* backend_usrsctp.c: the rest of a short send */
+struct waker;        /* backend_usrsctp.c: what the upcall touches */
 
 #define LSCTP_USR_CONFIRMS 8   /* comm_ups whose handshake address is remembered */
 
@@ -21,7 +22,7 @@ struct usend_tail;   /* backend_usrsctp.c: the rest of a short send */
 typedef struct usock {
     struct socket *so;
     int efd;
-    int closing, inflight;   /* __atomic: close against the upcall */
+    struct waker *w;         /* the upcall's argument: outlives the usock */
     int one_to_many;         /* SOCK_SEQPACKET */
     int peeled;              /* made by peeloff: accept is EOPNOTSUPP, as on Linux */
     int family;              /* AF_INET, AF_INET6 */
