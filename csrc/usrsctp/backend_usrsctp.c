@@ -129,20 +129,23 @@ static int readable(usock *u)
  * with a 1 ms bound, and upcalls for freed room set it: left set, that
  * writer would spin). Drained before signaled is cleared, and looked at
  * again after, so a packet that comes in between is never missed (at worst
- * a stale write makes one wake-up for nothing). */
+ * a stale write makes one wake-up for nothing). errno is kept: the caller's
+ * answer follows. */
 static void settle(usock *u)
 {
     uint64_t v;
     ssize_t rc;
+    int e = errno;
     if (readable(u)) {
         wake(u->w);
-        return;
+    } else {
+        rc = read(u->w->efd, &v, sizeof v);
+        (void)rc;
+        __atomic_store_n(&u->w->signaled, 0, __ATOMIC_SEQ_CST);
+        if (readable(u))
+            wake(u->w);
     }
-    rc = read(u->efd, &v, sizeof v);
-    (void)rc;
-    __atomic_store_n(&u->w->signaled, 0, __ATOMIC_SEQ_CST);
-    if (readable(u))
-        wake(u->w);
+    errno = e;
 }
 
 /* the ticker: retired wakers past their grace are freed */
@@ -400,7 +403,7 @@ static int wrap(struct socket *so, int family, int one_to_many, const usock *par
         return -1;
     }
     u->so = so;
-    u->efd = w->efd = efd;
+    w->efd = efd;
     u->w = w;
     u->one_to_many = one_to_many;
     u->family = parent ? parent->family : family;
@@ -471,7 +474,7 @@ static int u_close(int h)
     free(u->note);
     pthread_mutex_destroy(&u->tx_lock);
     lsctp_usr_bury(u->so, u->one_to_many);   /* usrsctp_close once its associations are gone */
-    close(u->efd);
+    close(u->w->efd);   /* the waker, retired above, is freed later */
     free(u);
     return 0;
 }
@@ -546,11 +549,7 @@ static int u_accept(int h)
         return -1;
     }
     so = usrsctp_accept(u->so, NULL, NULL);
-    {
-        int e = errno;
-        settle(u);
-        errno = e;
-    }
+    settle(u);
     return so ? wrap(so, 0, 0, u) : -1;
 }
 
@@ -844,10 +843,8 @@ static ssize_t u_sendmsg(int h, const struct msghdr *msg, int flags)
     free(copy);
     if (n < 0 && errno == ENOENT)
         errno = EPIPE;   /* no such association: Linux says EPIPE */
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
         settle(u);   /* the writer polls next */
-        errno = EAGAIN;
-    }
     return n;
 }
 
@@ -1125,14 +1122,11 @@ static ssize_t u_recvmsg(int h, struct msghdr *msg, int flags)
 {
     usock *u = lookup(h);
     ssize_t n;
-    int e;
     (void)flags;
     if (!u)
         return -1;
     n = receive(u, msg);
-    e = errno;
     settle(u);
-    errno = e;
     return n;
 }
 
@@ -1148,7 +1142,7 @@ static ssize_t u_recvmsg_wait(int h, struct msghdr *msg, int timeout_ms, int *wa
         ssize_t n = u_recvmsg(h, msg, 0);
         if (n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK) || timeout_ms <= 0)
             return n;
-        p.fd = u->efd;
+        p.fd = u->w->efd;
         p.events = POLLIN;
         p.revents = 0;
         poll(&p, 1, slice);

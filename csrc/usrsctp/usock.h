@@ -18,10 +18,10 @@ struct waker;        /* backend_usrsctp.c: what the upcall touches */
 
 #define LSCTP_USR_CONFIRMS 8   /* comm_ups whose handshake address is remembered */
 
-/* One handle: the usrsctp socket and the eventfd that stands for it. */
+/* One handle: the usrsctp socket, and the waker (its eventfd, the handle)
+ * that stands for it. */
 typedef struct usock {
     struct socket *so;
-    int efd;
     struct waker *w;         /* the upcall's argument: outlives the usock */
     int one_to_many;         /* SOCK_SEQPACKET */
     int peeled;              /* made by peeloff: accept is EOPNOTSUPP, as on Linux */
