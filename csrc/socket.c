@@ -93,12 +93,14 @@ static int l_socket(lua_State *L)
 {
     int family = family_values[lsctp_checkname(L, 1, "open: opts: field 'family'", family_names, "inet")];
     int type = type_values[lsctp_checkname(L, 2, "open: opts: field 'type'", type_names, "seqpacket")];
-    const char *name = backend_names[lsctp_checkname(L, 3, "open: opts: field 'backend'", backend_names, "kernel")];
+    int which = lsctp_checkname(L, 3, "open: opts: field 'backend'", backend_names, "kernel");
+    const char *name = backend_names[which];
     const lsctp_backend *be = NULL;
     int i, fd;
-    for (i = 0; backends[i]; i++)
-        if (strcmp(backends[i]->name, name) == 0)
-            be = backends[i];
+    /* backends[] is in backend_names' order, up to the first one not built */
+    for (i = 0; i < which && backends[i]; i++)
+        ;
+    be = i == which ? backends[i] : NULL;
     if (!be)
         return lsctp_pushfailf(L, "eprotonosupport",
             "open: the %s backend is not built into this sctp.core (docs/usrsctp-notes.md)", name);

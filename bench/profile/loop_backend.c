@@ -27,6 +27,8 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <sys/eventfd.h>
+#include <netinet/in.h>
+#include <netinet/sctp.h>
 
 #define MAX_FD 256                   /* handles: eventfd descriptors below this */
 #define MAX_SIDES 256                /* association ends, ids 1..MAX_SIDES-1 */
@@ -139,7 +141,7 @@ static int loop_bindx(int h, struct sockaddr *addrs, int count, int flags)
     int i;
     if (!s)
         return -1;
-    if (flags != SCTP_BINDX_ADD_ADDR || count < 1)
+    if (flags != LSCTP_BINDX_ADD || count < 1)
         return fail(EOPNOTSUPP);
     memcpy(&a, addrs, sizeof a);      /* only the first address counts */
     if (a.sin_family != AF_INET)
@@ -224,7 +226,7 @@ static int comm_up(int id)
     return 0;
 }
 
-static int loop_connectx(int h, struct sockaddr *addrs, int count, sctp_assoc_t *id)
+static int loop_connectx(int h, struct sockaddr *addrs, int count, lsctp_assoc_t *id)
 {
     lsock *s = get(h);
     struct sockaddr_in a;
@@ -246,7 +248,7 @@ static int loop_connectx(int h, struct sockaddr *addrs, int count, sctp_assoc_t 
     if (!s->addr.sin_port) {          /* autobind, as the kernel */
         struct sockaddr_in any = {.sin_family = AF_INET};
         any.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        if (loop_bindx(h, (struct sockaddr *)&any, 1, SCTP_BINDX_ADD_ADDR) < 0)
+        if (loop_bindx(h, (struct sockaddr *)&any, 1, LSCTP_BINDX_ADD) < 0)
             return -1;
     }
     me = next_id++;
@@ -265,7 +267,7 @@ static ssize_t loop_sendmsg(int h, const struct msghdr *msg, int flags)
     lsock *s = get(h);
     const struct sctp_sndrcvinfo *sinfo = NULL;
     struct cmsghdr *c;
-    sctp_assoc_t id;
+    lsctp_assoc_t id;
     side *to;
     message *m;
     size_t len = 0, off = 0, i;
@@ -452,7 +454,7 @@ static int loop_getsockopt(int h, int level, int name, void *val, socklen_t *len
     return 0;
 }
 
-static int loop_getaddrs(int h, sctp_assoc_t id, int peer, struct sockaddr **addrs)
+static int loop_getaddrs(int h, lsctp_assoc_t id, int peer, struct sockaddr **addrs)
 {
     lsock *s = get(h);
     const struct sockaddr_in *a;
@@ -478,15 +480,18 @@ static void loop_freeaddrs(struct sockaddr *addrs, int peer) { (void)peer; free(
 static int loop_pollfd(int h) { return h; }   /* never readable, always writable */
 static int loop_accept(int h) { (void)h; return fail(EOPNOTSUPP); }
 static int loop_shutdown(int h, int how) { (void)h; (void)how; return fail(EOPNOTSUPP); }
-static int loop_peeloff(int h, sctp_assoc_t id) { (void)h; (void)id; return fail(EOPNOTSUPP); }
+static int loop_peeloff(int h, lsctp_assoc_t id) { (void)h; (void)id; return fail(EOPNOTSUPP); }
 static int loop_diag_dump(int family, char **out, size_t *len)
 {
     (void)family, (void)out, (void)len;
     return fail(EOPNOTSUPP);
 }
 
+static const lsctp_caps loop_caps = { .write_ready = 1, .gather_send = 1 };
+
 const lsctp_backend lsctp_kernel_backend = {
     .name = "loop",
+    .caps = &loop_caps,
     .socket = loop_socket,
     .close = loop_close,
     .bindx = loop_bindx,
