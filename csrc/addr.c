@@ -224,17 +224,28 @@ void lsctp_puship_cached(lua_State *L, const struct sockaddr *sa, socklen_t len,
         lua_pushnil(L);
         return;
     }
-    if (cache->family != sa->sa_family || memcmp(cache->addr, bytes, size) != 0) {
-        if (!inet_ntop(sa->sa_family, bytes, cache->text, sizeof cache->text)) {
-            cache->family = 0;
-            lua_pushnil(L);
-            return;
-        }
-        cache->family = sa->sa_family;
-        memcpy(cache->addr, bytes, size);
-        cache->len = strlen(cache->text);
+    if (cache->ref > 0 && cache->family == sa->sa_family && memcmp(cache->addr, bytes, size) == 0) {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, cache->ref);
+        return;
     }
-    lua_pushlstring(L, cache->text, cache->len);
+    lsctp_ipcache_release(L, cache);
+    if (!inet_ntop(sa->sa_family, bytes, cache->text, sizeof cache->text)) {
+        lua_pushnil(L);
+        return;
+    }
+    lua_pushstring(L, cache->text);
+    lua_pushvalue(L, -1);
+    cache->ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    cache->family = sa->sa_family;
+    memcpy(cache->addr, bytes, size);
+}
+
+void lsctp_ipcache_release(lua_State *L, lsctp_ipcache *cache)
+{
+    if (cache->ref > 0)
+        luaL_unref(L, LUA_REGISTRYINDEX, cache->ref);
+    cache->ref = 0;
+    cache->family = 0;
 }
 
 void lsctp_pushsockaddr(lua_State *L, const struct sockaddr *sa, socklen_t len)

@@ -380,8 +380,9 @@ void lsctp_fillflags(lua_State *L, unsigned bits, const lsctp_flagname *names)
 
 void lsctp_pushflags(lua_State *L, unsigned bits, const lsctp_flagname *names)
 {
-    lua_newtable(L);
-    lsctp_fillflags(L, bits, names);
+    lua_createtable(L, 0, 0);
+    if (bits)   /* most records have no flag set: no walk over the names */
+        lsctp_fillflags(L, bits, names);
 }
 
 void lsctp_setint(lua_State *L, const char *field, lua_Integer v)

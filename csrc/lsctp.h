@@ -102,11 +102,12 @@ typedef struct lsctp_send_defaults {
 } lsctp_send_defaults;
 
 /* The text of one IP address, kept so that a run of messages from the
- * same peer costs one inet_ntop, not one per message. */
+ * same peer costs one inet_ntop, not one per message, and its Lua string
+ * (a registry reference) so that it is not interned again each time. */
 typedef struct lsctp_ipcache {
     int family;             /* 0: empty */
+    int ref;                /* the string in the registry (> 0), or 0 */
     unsigned char addr[16];
-    size_t len;
     char text[INET6_ADDRSTRLEN];
 } lsctp_ipcache;
 
@@ -209,6 +210,7 @@ void lsctp_puship(lua_State *L, const struct sockaddr *sa, socklen_t len);
 /* The same, through a cache of the last address seen. */
 void lsctp_puship_cached(lua_State *L, const struct sockaddr *sa, socklen_t len,
                          lsctp_ipcache *cache);
+void lsctp_ipcache_release(lua_State *L, lsctp_ipcache *cache);
 
 /* --- Decoders ------------------------------------------------------------ */
 void lsctp_pushsndrcvinfo(lua_State *L, const struct sctp_sndrcvinfo *info);

@@ -21,7 +21,7 @@ lsctp_socket *lsctp_checksocket(lua_State *L, int idx)
     if (s && lua_getmetatable(L, idx)) {
         /* a function without upvalue 1 compares nothing (an invalid index
          * is never equal) and falls back on the registry's lookup */
-        int ours = lua_rawequal(L, -1, lua_upvalueindex(1));
+        int ours = lua_topointer(L, -1) == lua_topointer(L, lua_upvalueindex(1));
         lua_pop(L, 1);
         if (ours)
             return s;
@@ -154,6 +154,7 @@ static int l_close(lua_State *L)
     s->closing = 0;
     free(s->rx.buf);
     memset(&s->rx, 0, sizeof s->rx);
+    lsctp_ipcache_release(L, &s->from_ip);
     lua_pushboolean(L, 1);
     return 1;
 }

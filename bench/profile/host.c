@@ -12,6 +12,7 @@
 #include <lualib.h>
 
 int luaopen_sctp_core(lua_State *L);
+int luaopen_floor(lua_State *L);   /* floor.c */
 
 /* Lua 5.4 seeds its string hash with time(NULL) (luai_makeseed; also
  * math.random's seed): the layout of every table, and so the instruction
@@ -56,6 +57,8 @@ int main(int argc, char **argv)
     lua_getfield(L, -1, "preload");
     lua_pushcfunction(L, luaopen_sctp_core);
     lua_setfield(L, -2, "sctp.core");
+    lua_pushcfunction(L, luaopen_floor);
+    lua_setfield(L, -2, "floor");
     lua_pop(L, 2);
 
     lua_createtable(L, argc - 2, 1);

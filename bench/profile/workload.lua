@@ -8,6 +8,9 @@
 --   pingpong     client sends, the server echoes with the received
 --                sndrcvinfo's assoc_id and stream, the client receives
 --   batch        client:send_many(64 entries); server:recv_many(64)
+--   floor        flood's loop over bench/profile/floor.c, which returns the
+--                same values with no binding behind them: the least this
+--                Lua pays for the contract's shapes (not the library)
 --
 --   build/profile/host bench/profile/workload.lua WORKLOAD COUNT
 --
@@ -22,7 +25,7 @@ local function die(fmt, ...)
   os.exit(1)
 end
 if not workload or not count or count < 1 then
-  io.stderr:write("usage: host workload.lua flood|flood3|flood_reuse|pingpong|batch COUNT\n")
+  io.stderr:write("usage: host workload.lua flood|flood3|flood_reuse|pingpong|batch|floor COUNT\n")
   os.exit(2)
 end
 if sctp.backend ~= "loop" then die("backend is %s, not the loop backend", tostring(sctp.backend)) end
@@ -143,7 +146,19 @@ function run.batch()
   messages = rounds * 64
 end
 
-if not run[workload] then die("unknown workload (flood, flood3, flood_reuse, pingpong, batch)") end
+function run.floor()
+  local floor = require "floor"
+  local fc, fs = floor.new(port, cid), floor.new(cport, sid)
+  for _ = 1, count do
+    local ok, e, dt = fc:send(info, payload)
+    if not ok then die("send: %s %s", tostring(e), tostring(dt)) end
+    local a, b, c, d = fs:recv()
+    if d ~= payload or b ~= cport or c[1].assoc_id ~= sid then bad("floor", a, b, c, d, sid, cport) end
+  end
+  messages = count
+end
+
+if not run[workload] then die("unknown workload (flood, flood3, flood_reuse, pingpong, batch, floor)") end
 run[workload]()
 
 -- nothing may be left over
