@@ -69,15 +69,18 @@ end
 local messages = 0
 local run = {}
 
-function run.flood()
+-- tx:send(info, payload), rx:recv(), COUNT times (flood and floor)
+local function flood(what, tx, rx)
   for _ = 1, count do
-    local ok, e, dt = client:send(info, payload)
+    local ok, e, dt = tx:send(info, payload)
     if not ok then die("send: %s %s", tostring(e), tostring(dt)) end
-    local a, b, c, d = server:recv()
-    if d ~= payload or b ~= cport or c[1].assoc_id ~= sid then bad("flood", a, b, c, d, sid, cport) end
+    local a, b, c, d = rx:recv()
+    if d ~= payload or b ~= cport or c[1].assoc_id ~= sid then bad(what, a, b, c, d, sid, cport) end
   end
   messages = count
 end
+
+function run.flood() flood("flood", client, server) end
 
 function run.flood3()
   for _ = 1, count do
@@ -148,14 +151,7 @@ end
 
 function run.floor()
   local floor = require "floor"
-  local fc, fs = floor.new(port, cid), floor.new(cport, sid)
-  for _ = 1, count do
-    local ok, e, dt = fc:send(info, payload)
-    if not ok then die("send: %s %s", tostring(e), tostring(dt)) end
-    local a, b, c, d = fs:recv()
-    if d ~= payload or b ~= cport or c[1].assoc_id ~= sid then bad("floor", a, b, c, d, sid, cport) end
-  end
-  messages = count
+  flood("floor", floor.new(port, cid), floor.new(cport, sid))
 end
 
 if not run[workload] then die("unknown workload (flood, flood3, flood_reuse, pingpong, batch, floor)") end
