@@ -26,8 +26,9 @@ local WORKLOADS = {
   {id = "big", label = "1 MiB messages", kind = "big", unit = "MB/s"},
   {id = "many", label = "many associations", kind = "many"},
 }
-local PEERS = {"c", "lua", "lua-batch", "erlang", "go"}
-local PEER_LABEL = {c = "C (libsctp)", lua = "Lua", ["lua-batch"] = "Lua batch",
+local PEERS = {"c", "lua", "lua-reuse", "lua-batch", "erlang", "go"}
+local PEER_LABEL = {c = "C (libsctp)", lua = "Lua", ["lua-reuse"] = "Lua, recv(nil, ancdata)",
+                    ["lua-batch"] = "Lua batch",
                     erlang = "Erlang gen_sctp", go = "Go ishidawataru/sctp"}
 
 ---------------------------------------------------------------------------

@@ -92,6 +92,9 @@ if [ -n "$pair" ]; then
     lua | lua-batch)
       scmd="env SCTP_BACKEND=usrsctp $lua bench/peer.lua"
       ccmd=$scmd ;;
+    lua-reuse)   # recv(nil, ancdata): no new ancdata tables per message
+      scmd="env SCTP_BACKEND=usrsctp SCTP_BENCH_REUSE=1 $lua bench/peer.lua"
+      ccmd=$scmd ;;
     *) echo "usrsctp.sh: unknown peer $peer" >&2; exit 2 ;;
   esac
   extra=
